@@ -1,0 +1,57 @@
+# Medarbetardialog — `make demo` serves a demonstration city, `make test` runs the suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+PO := $(wildcard translations/*/LC_MESSAGES/messages.po)
+MO := $(PO:.po=.mo)
+
+.PHONY: demo test serve translations lint chromium clean db
+
+demo: $(VENV)/.installed $(MO) instance/config.py
+	$(FLASK) db upgrade
+	$(FLASK) demo load
+	@echo "Serving http://127.0.0.1:5000 (Ctrl-C stops)"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: $(VENV)/.test-installed $(MO) chromium
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check .
+
+translations: $(MO)
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
+
+# A random secret key for this machine, never committed.
+instance/config.py:
+	@mkdir -p instance
+	@$(BIN)/python -c "import secrets; print('SECRET_KEY = %r' % secrets.token_hex(32))" > $@
+	@echo "created $@ with a new SECRET_KEY"
+
+# Browser tests drive Debian's Chromium; install it when missing and we may.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is not installed: browser tests will be skipped"; fi; }
+
+db: $(VENV)/.installed
+	$(FLASK) db upgrade
+
+clean:
+	rm -rf $(VENV) translations/*/LC_MESSAGES/*.mo

@@ -1,0 +1,105 @@
+"""Who may see what. Every view declares its audience with one of these decorators; the app
+factory refuses to start if a view declares none (see ``check_all_views_declared``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any
+
+from flask import Flask, abort, g, redirect, request, url_for
+
+ADMIN = "admin"
+CENTRAL = "central"
+LOCAL = "local"
+MODERATOR = "moderator"
+FACILITATOR = "facilitator"
+ROLES = (ADMIN, CENTRAL, LOCAL, MODERATOR, FACILITATOR)
+#: roles that see results of every district
+ALL_DISTRICT_ROLES = frozenset({ADMIN, CENTRAL})
+#: roles that see steering-group results at all
+STEERING_ROLES = (CENTRAL, LOCAL)
+
+PUBLIC = "public"
+AUTHENTICATED = "authenticated"
+
+
+def _declare(view: Callable[..., Any], audience: tuple[str, ...]) -> None:
+    view._access = audience  # type: ignore[attr-defined]
+
+
+def public(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Anyone, without login (respondents, the public feedback page)."""
+    _declare(view, (PUBLIC,))
+    return view
+
+
+def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Any signed-in user, whatever the role."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if g.get("user") is None:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    _declare(wrapped, (AUTHENTICATED,))
+    return wrapped
+
+
+def requires(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Signed-in users holding one of ``roles``; administrators always pass."""
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles {unknown}")
+    allowed = frozenset(roles) | {ADMIN}
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            user = g.get("user")
+            if user is None:
+                return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            if user.role not in allowed:
+                abort(403)
+            return view(*args, **kwargs)
+
+        _declare(wrapped, tuple(sorted(allowed)))
+        return wrapped
+
+    return decorator
+
+
+def audience_of(view: Callable[..., Any]) -> tuple[str, ...] | None:
+    return getattr(view, "_access", None)
+
+
+def check_all_views_declared(app: Flask) -> None:
+    """Fail loudly at start-up when a route forgot to say who may see it."""
+    missing = [
+        endpoint
+        for endpoint, view in app.view_functions.items()
+        if endpoint != "static" and audience_of(view) is None
+    ]
+    if missing:
+        raise RuntimeError(f"views without an access declaration: {sorted(missing)}")
+
+
+def visible_district_ids(user: Any, all_ids: Iterable[int]) -> set[int]:
+    """The districts whose results ``user`` may see."""
+    if user is None:
+        return set()
+    if user.role in ALL_DISTRICT_ROLES:
+        return set(all_ids)
+    return {d.id for d in user.districts}
+
+
+def require_district(district_id: int | None) -> None:
+    """403 when the signed-in user may not see ``district_id`` (None = the whole city)."""
+    user = g.get("user")
+    if user is None:
+        abort(403)
+    if user.role in ALL_DISTRICT_ROLES:
+        return
+    if district_id is None or district_id not in {d.id for d in user.districts}:
+        abort(403)

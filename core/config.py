@@ -1,0 +1,77 @@
+"""Layered configuration: defaults, then instance/config.py, then the environment, then
+overrides passed to the factory (tests). Every setting is listed here with its default."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ENV_PREFIX = "MEDARBETARDIALOG"
+
+DEFAULTS: dict[str, Any] = {
+    # where data lives; None means instance/app.sqlite
+    "DATABASE_URL": None,
+    "SECRET_KEY": None,
+    # anonymity
+    "MIN_GROUP_SIZE": 5,
+    "MIN_GROUP_SIZE_FREE_TEXT": 10,
+    "MEANINGFUL_DIFFERENCE": 5.0,
+    # i18n
+    "BABEL_DEFAULT_LOCALE": "sv",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
+    "LANGUAGES": ["sv", "en"],
+    # security
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+    "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_WINDOW_SECONDS": 900,
+    "LOGIN_MAX_FAILURES_PER_CLIENT": 30,
+    "PASSWORD_MIN_LENGTH": 10,
+    # misc
+    "SQL_ECHO": False,
+    "ITEMS_PER_PAGE": 25,
+}
+
+#: settings that are read from the environment without the prefix as well
+UNPREFIXED_ENV = ("DATABASE_URL", "SECRET_KEY")
+
+
+class ConfigurationError(RuntimeError):
+    """Raised at start-up when the configuration cannot run safely."""
+
+
+def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
+    """Fill ``app.config`` from the four layers, in order, and check the result."""
+    app.config.update(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    for name in UNPREFIXED_ENV:
+        if os.environ.get(name):
+            app.config[name] = os.environ[name]
+    app.config.from_prefixed_env(ENV_PREFIX)
+    if overrides:
+        app.config.update(overrides)
+
+    if not app.config.get("DATABASE_URL"):
+        db_path = Path(app.instance_path) / "app.sqlite"
+        app.config["DATABASE_URL"] = f"sqlite:///{db_path}"
+    if not app.config.get("SECRET_KEY"):
+        if app.debug or app.testing:
+            app.config["SECRET_KEY"] = os.urandom(32).hex()
+        else:
+            raise ConfigurationError(
+                "SECRET_KEY is not set. Set the SECRET_KEY environment variable or put "
+                "SECRET_KEY = '...' in instance/config.py (make demo creates one)."
+            )
+    for key in ("MIN_GROUP_SIZE", "MIN_GROUP_SIZE_FREE_TEXT"):
+        value = int(app.config[key])
+        if value < 3:
+            raise ConfigurationError(f"{key} must be at least 3 (got {value}).")
+        app.config[key] = value

@@ -1,0 +1,89 @@
+"""Database plumbing: declarative base, engine set-up and one session per request.
+
+Plain SQLAlchemy 2.0 (no Flask-SQLAlchemy): the engine lives on the app, a session is opened
+lazily for each request or CLI command and closed when its app context ends. Services flush,
+views commit.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import Flask, current_app, g
+from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Base class of every model; constraint names follow one convention for Alembic."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def new_uuid() -> str:
+    """A random identifier as text; used where insertion order must not be guessable."""
+    return uuid.uuid4().hex
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def make_engine(url: str, echo: bool = False) -> Engine:
+    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout."""
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    elif url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgres://")
+    kwargs: dict[str, Any] = {"echo": echo, "future": True}
+    if url.startswith("sqlite"):
+        kwargs["connect_args"] = {"timeout": 10, "check_same_thread": False}
+    else:
+        kwargs["pool_pre_ping"] = True
+    engine = create_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def init_app(app: Flask) -> None:
+    """Attach an engine and a session factory to the app and close sessions after use."""
+    engine = make_engine(app.config["DATABASE_URL"], echo=app.config.get("SQL_ECHO", False))
+    app.extensions["db_engine"] = engine
+    app.extensions["db_sessionmaker"] = sessionmaker(bind=engine, expire_on_commit=False)
+
+    @app.teardown_appcontext
+    def _close_session(exc: BaseException | None) -> None:
+        session: Session | None = g.pop("db_session", None)
+        if session is not None:
+            if exc is not None:
+                session.rollback()
+            session.close()
+
+
+def get_engine() -> Engine:
+    return current_app.extensions["db_engine"]
+
+
+def get_session() -> Session:
+    """The session of the current request or command, opened on first use."""
+    session = g.get("db_session")
+    if session is None:
+        session = current_app.extensions["db_sessionmaker"]()
+        g.db_session = session
+    return session

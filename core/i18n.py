@@ -1,0 +1,93 @@
+"""Flask-Babel set-up: Swedish by default, English complete; the locale comes from the
+header switch (a cookie), then the browser's Accept-Language."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, current_app, redirect, request
+from flask_babel import (
+    Babel,
+    format_date,
+    format_decimal,
+    format_percent,
+    get_locale,
+    ngettext,  # noqa: F401  (re-exported)
+)
+from flask_babel import gettext as _  # noqa: F401  (re-exported)
+from flask_babel import lazy_gettext as _l  # noqa: F401  (re-exported)
+
+from core.access import public
+
+LANG_COOKIE = "lang"
+LANGUAGE_NAMES = {"sv": "Svenska", "en": "English"}
+
+babel = Babel()
+bp = Blueprint("i18n", __name__)
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.cookies.get(LANG_COOKIE)
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or current_app.config[
+        "BABEL_DEFAULT_LOCALE"
+    ]
+
+
+def safe_next(target: str | None, fallback: str = "/") -> str:
+    """Only local paths are followed after a switch or a login."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    return target
+
+
+@bp.get("/language/<code>")
+@public
+def switch_language(code: str):
+    """Remember the chosen language for a year and go back to where the user was."""
+    response = redirect(safe_next(request.args.get("next")))
+    if code in current_app.config["LANGUAGES"]:
+        response.set_cookie(
+            LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
+        )
+    return response
+
+
+def fmt_number(value: float | int | None, digits: int = 1) -> str:
+    """A number in the active locale (decimal comma in Swedish)."""
+    if value is None:
+        return "–"
+    if isinstance(value, int):
+        return format_decimal(value, format="#,##0")
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return format_decimal(value, format=pattern)
+
+
+def fmt_percent(value: float | None, digits: int = 0) -> str:
+    """A share 0..1 as a percentage in the active locale."""
+    if value is None:
+        return "–"
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "") + " %"
+    return format_percent(value, format=pattern)
+
+
+def fmt_date(value: date | datetime | None, style: str = "medium") -> str:
+    if value is None:
+        return "–"
+    return format_date(value, format=style)
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+    app.register_blueprint(bp)
+    app.jinja_env.filters["num"] = fmt_number
+    app.jinja_env.filters["pct"] = fmt_percent
+    app.jinja_env.filters["date"] = fmt_date
+    app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+    app.jinja_env.globals["get_locale"] = get_locale

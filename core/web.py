@@ -1,0 +1,141 @@
+"""Cross-cutting web behaviour: security headers, error pages, role-based navigation and the
+home page to which each package contributes a panel."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, Flask, current_app, g, render_template, request
+from flask_babel import LazyString
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import text
+from werkzeug.exceptions import HTTPException
+
+from core.access import ADMIN, AUTHENTICATED, PUBLIC, public
+from core.db import get_session
+from core.i18n import _, _l
+
+bp = Blueprint("web", __name__)
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'self'; "
+    "object-src 'none'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+@dataclass
+class NavItem:
+    endpoint: str
+    label: LazyString | str
+    audience: tuple[str, ...]
+    order: int = 50
+
+
+@dataclass
+class HomePanel:
+    template: str
+    audience: tuple[str, ...]
+    context: Callable[[], dict[str, Any]] = field(default=lambda: {})
+    order: int = 50
+
+
+def _visible(audience: tuple[str, ...]) -> bool:
+    user = g.get("user")
+    if PUBLIC in audience:
+        return True
+    if user is None:
+        return False
+    return AUTHENTICATED in audience or user.role in audience or user.role == ADMIN
+
+
+def register_nav(app: Flask, endpoint: str, label: Any, audience: tuple[str, ...], order: int = 50):
+    app.extensions.setdefault("nav", []).append(NavItem(endpoint, label, audience, order))
+
+
+def register_home_panel(app: Flask, panel: HomePanel) -> None:
+    app.extensions.setdefault("home_panels", []).append(panel)
+
+
+@bp.get("/")
+@public
+def home():
+    panels = [
+        (p.template, p.context())
+        for p in sorted(current_app.extensions.get("home_panels", []), key=lambda p: p.order)
+        if _visible(p.audience)
+    ]
+    return render_template("home.html", panels=panels)
+
+
+@bp.get("/healthz")
+@public
+def healthz():
+    get_session().execute(text("SELECT 1"))
+    return {"status": "ok"}
+
+
+ERROR_TEXT = {
+    400: (_l("Bad request"), _l("The request could not be understood. Please try again.")),
+    403: (_l("Access denied"), _l("You do not have permission to see this page.")),
+    404: (_l("Page not found"), _l("The page does not exist or has been moved.")),
+    405: (_l("Method not allowed"), _l("This page cannot be used that way.")),
+    413: (_l("Too much data"), _l("What you sent is larger than this service accepts.")),
+    429: (_l("Too many requests"), _l("Please wait a moment and try again.")),
+    500: (_l("Something went wrong"), _l("An unexpected error occurred. It has been logged.")),
+}
+
+
+def render_error(code: int, detail: str | None = None):
+    title, text = ERROR_TEXT.get(code, ERROR_TEXT[500])
+    if request.path.startswith("/api/"):
+        return {"error": str(title), "detail": detail or str(text)}, code
+    return render_template("error.html", code=code, title=title, text=detail or text), code
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    # the home page is wanted under the short name "home"
+    app.add_url_rule("/", endpoint="home", view_func=app.view_functions["web.home"])
+
+    @app.after_request
+    def _security_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.endpoint and not request.path.startswith("/static/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError):
+        return render_error(
+            400, _("The form had expired or was not sent from this site. Please try again.")
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        code = error.code or 500
+        if code in ERROR_TEXT:
+            return render_error(code)
+        return error
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        logging.getLogger("medarbetardialog").exception("unhandled error")
+        return render_error(500)
+
+    @app.context_processor
+    def _navigation() -> dict:
+        items = sorted(app.extensions.get("nav", []), key=lambda n: n.order)
+        return {"nav_items": [n for n in items if _visible(n.audience)]}
