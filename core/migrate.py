@@ -36,7 +36,33 @@ def current(database_url: str | None = None) -> None:
     command.current(alembic_config(database_url), verbose=False)
 
 
+#: tables of a package carry its prefix; core's tables have none
+TABLE_PREFIXES = {"survey": "survey_", "cafe": "cafe_", "steering": "steering_"}
+
+
+def table_belongs_to(table_name: str, branch: str) -> bool:
+    if branch == "core":
+        return not any(table_name.startswith(p) for p in TABLE_PREFIXES.values())
+    return table_name.startswith(TABLE_PREFIXES[branch])
+
+
 def revision(message: str, branch: str, autogenerate: bool = True) -> None:
-    """Create a new revision on ``branch`` (one of BRANCHES)."""
+    """Autogenerate a revision on one package's branch, comparing only that package's tables.
+
+    The first revision of a branch starts it (branch label, depending on core's head)."""
+    from alembic.script import ScriptDirectory
+
     cfg = alembic_config()
-    command.revision(cfg, message=message, autogenerate=autogenerate, head=f"{branch}@head")
+    cfg.attributes["only_branch"] = branch
+    script = ScriptDirectory.from_config(cfg)
+    version_path = str(ROOT / "migrations" / "versions" / branch)
+    count = len(list(Path(version_path).glob("*.py")))
+    rev_id = f"{branch}_{count + 1:04d}"
+    if count:
+        command.revision(cfg, message=message, autogenerate=autogenerate,
+                         head=f"{branch}@head", rev_id=rev_id)
+    else:
+        core_head = script.get_revision("core@head").revision
+        command.revision(cfg, message=message, autogenerate=autogenerate, head="base",
+                         branch_label=branch, version_path=version_path, rev_id=rev_id,
+                         depends_on=core_head)

@@ -6,6 +6,7 @@ from alembic import context
 
 import app as composition_root  # noqa: F401  (imports every package's models)
 from core.db import Base, make_engine
+from core.migrate import table_belongs_to
 
 config = context.config
 target_metadata = Base.metadata
@@ -33,8 +34,19 @@ def run_migrations_online() -> None:
     engine.dispose()
 
 
+def _include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """When a revision is made for one package, compare only that package's tables."""
+    branch = config.attributes.get("only_branch")
+    if branch is None:
+        return True
+    table = obj if type_ == "table" else getattr(obj, "table", None)
+    table_name = name if type_ == "table" else getattr(table, "name", None)
+    return table_name is None or table_belongs_to(table_name, branch)
+
+
 def _run(connection) -> None:
     context.configure(
+        include_object=_include_object,
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
