@@ -1,0 +1,132 @@
+"""Waves (a survey round of one instrument) and how respondents reach them: open link, or
+single-use invitation codes generated per unit."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db import Base
+from core.org import Dimension, District, ServiceArea, StaffRole
+from survey.models.instrument import Instrument
+
+OPEN_LINK = "open-link"  #: respondents pick their district, service area and role
+INVITATION_CODES = "codes"  #: a single-use code handed out per unit fixes the unit
+MODES = (OPEN_LINK, INVITATION_CODES)
+
+# the administrator's switch; the dates decide within it
+STATE_DRAFT, STATE_OPEN, STATE_CLOSED = "draft", "open", "closed"
+# what a respondent sees (``Wave.status``)
+NOT_PUBLISHED, NOT_YET_OPEN, OPEN, CLOSED = "not-published", "not-yet-open", "open", "closed"
+
+wave_dimension = Table(
+    "survey_wave_dimension",
+    Base.metadata,
+    Column("wave_id", ForeignKey("survey_wave.id", ondelete="CASCADE"), primary_key=True),
+    Column("dimension_id", ForeignKey("dimension.id", ondelete="RESTRICT"), primary_key=True),
+)
+
+
+class Wave(Base):
+    """A survey round: an instrument asked between two dates (both inclusive)."""
+
+    __tablename__ = "survey_wave"
+    __table_args__ = (
+        UniqueConstraint("name"),
+        CheckConstraint("closes_on >= opens_on", name="dates_ordered"),
+        CheckConstraint("mode IN ('open-link', 'codes')", name="mode_known"),
+        CheckConstraint("state IN ('draft', 'open', 'closed')", name="state_known"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    instrument_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_instrument.id", ondelete="RESTRICT"), index=True
+    )
+    opens_on: Mapped[date] = mapped_column(Date)
+    closes_on: Mapped[date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(10), default=STATE_DRAFT)
+    mode: Mapped[str] = mapped_column(String(12), default=OPEN_LINK)
+    ask_district: Mapped[bool] = mapped_column(Boolean, default=True)
+    ask_service_area: Mapped[bool] = mapped_column(Boolean, default=True)
+    ask_staff_role: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: set once the drafts of a closed wave are gone (they are purged lazily)
+    drafts_purged: Mapped[bool] = mapped_column(Boolean, default=False)
+    instrument: Mapped[Instrument] = relationship()
+    dimensions: Mapped[list[Dimension]] = relationship(
+        secondary=wave_dimension, order_by=Dimension.sort_order
+    )
+    headcounts: Mapped[list[Headcount]] = relationship(
+        back_populates="wave", cascade="all, delete-orphan"
+    )
+
+    def status(self, today: date) -> str:
+        """One of NOT_PUBLISHED, NOT_YET_OPEN, OPEN, CLOSED on ``today``."""
+        return wave_status(self.state, self.opens_on, self.closes_on, today)
+
+    def __repr__(self) -> str:
+        return f"<Wave {self.name}>"
+
+
+def wave_status(state: str, opens_on: date, closes_on: date, today: date) -> str:
+    if state == STATE_DRAFT:
+        return NOT_PUBLISHED
+    if state == STATE_CLOSED or today > closes_on:
+        return CLOSED
+    if today < opens_on:
+        return NOT_YET_OPEN
+    return OPEN
+
+
+class Headcount(Base):
+    """How many staff a unit has (for response rates); ``service_area_id`` None means the
+    whole district."""
+
+    __tablename__ = "survey_headcount"
+    __table_args__ = (
+        UniqueConstraint("wave_id", "district_id", "service_area_id"),
+        CheckConstraint("headcount >= 0", name="headcount_nonnegative"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("survey_wave.id", ondelete="CASCADE"))
+    district_id: Mapped[int] = mapped_column(ForeignKey("district.id", ondelete="CASCADE"))
+    service_area_id: Mapped[int | None] = mapped_column(
+        ForeignKey("service_area.id", ondelete="CASCADE")
+    )
+    headcount: Mapped[int] = mapped_column(Integer)
+    wave: Mapped[Wave] = relationship(back_populates="headcounts")
+    district: Mapped[District] = relationship()
+    service_area: Mapped[ServiceArea | None] = relationship()
+
+
+class InvitationCode(Base):
+    """A single-use code for one unit. Deliberately no link to the response it gave: the
+    ``used`` flag is all that is recorded, not when or by which response."""
+
+    __tablename__ = "survey_invitation_code"
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    wave_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_wave.id", ondelete="CASCADE"), index=True
+    )
+    district_id: Mapped[int] = mapped_column(ForeignKey("district.id", ondelete="CASCADE"))
+    service_area_id: Mapped[int | None] = mapped_column(
+        ForeignKey("service_area.id", ondelete="CASCADE")
+    )
+    staff_role_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_role.id", ondelete="CASCADE")
+    )
+    used: Mapped[bool] = mapped_column(Boolean, default=False)
+    district: Mapped[District] = relationship()
+    service_area: Mapped[ServiceArea | None] = relationship()
+    staff_role: Mapped[StaffRole | None] = relationship()
