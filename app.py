@@ -10,6 +10,9 @@ from typing import Any
 from flask import Flask
 from flask_wtf import CSRFProtect
 
+import cafe
+import steering
+import survey
 from core import access, auth, cli, db, i18n, logs, web
 from core.admin_views import bp as admin_bp
 from core.auth_views import bp as auth_bp
@@ -48,11 +51,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _register_packages(app: Flask) -> None:
-    """Each domain package contributes blueprints, navigation and commands via ``init_app``."""
-    import cafe
-    import steering
-    import survey
-
+    """Each domain package contributes blueprints, navigation and commands via ``init_app``.
+    The packages are imported at module level so that importing ``app`` registers every
+    model on the shared metadata (Alembic's env.py and the test fixtures rely on it)."""
     for package in (survey, cafe, steering):
         init = getattr(package, "init_app", None)
         if init is not None:
