@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, current_app, redirect, request
+from flask import Blueprint, Flask, current_app, has_request_context, redirect, request
 from flask_babel import (
     Babel,
     format_date,
@@ -28,6 +28,10 @@ bp = Blueprint("i18n", __name__)
 
 
 def select_locale() -> str:
+    """Cookie from the header switch, then Accept-Language; outside a request (CLI) the
+    default locale."""
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     chosen = request.cookies.get(LANG_COOKIE)
     if chosen in languages:
