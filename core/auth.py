@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from core.access import ALL_DISTRICT_ROLES, ROLES
+from core.access import ALL_DISTRICT_ROLES, LOCAL, ROLES
 from core.db import Base, get_session
 from core.org import District
 
@@ -108,6 +108,8 @@ def create_user(
         raise AuthError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
     if db.scalar(select(User).where(User.username == username)) is not None:
         raise AuthError(f"user {username!r} exists already")
+    if role == LOCAL and not district_codes:
+        raise AuthError("a local steering group member needs at least one district")
     user = User(username=username, role=role, display_name=display_name or username)
     user.set_password(password)
     user.districts = districts_by_codes(db, district_codes or [])

@@ -12,7 +12,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from core import auth, migrate
-from core.access import ROLES
+from core.access import LOCAL, ROLES
 from core.db import get_session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,6 +90,8 @@ def users_set_role(username, role, districts) -> None:
             user.districts = auth.districts_by_codes(db, list(districts))
         except auth.AuthError as exc:
             raise click.ClickException(str(exc)) from exc
+    if role == LOCAL and not user.districts:
+        raise click.ClickException("a local steering group member needs --district")
     db.commit()
     click.echo(f"{username} is now {role}")
 
@@ -133,6 +135,9 @@ def translate_compile() -> None:
 
 
 def init_app(app: Flask) -> None:
+    from core.org_import import org_cli
+
     app.cli.add_command(db_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(org_cli)
     app.cli.add_command(translate_cli)

@@ -1,0 +1,282 @@
+"""The organisation kinds an administrator edits, and their CSV import and export.
+
+An import is all or nothing: every row is validated first and, on any problem, the line, the
+column and the reason are reported and nothing is written. Otherwise rows are upserted by
+code (dimension values by dimension and code) and the counts are reported."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+import click
+from flask.cli import AppGroup
+from flask_babel import LazyString, force_locale
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.db import get_session
+from core.i18n import _, _l
+from core.org import (
+    DevelopmentArea,
+    Dimension,
+    DimensionValue,
+    District,
+    Named,
+    ServiceArea,
+    StaffRole,
+)
+
+CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+CODE_MAX, NAME_MAX = 40, 200
+BASE_COLUMNS = ("code", "name_sv", "name_en")
+TRUE_WORDS = {"1", "true", "yes", "ja", "sant", "x"}
+FALSE_WORDS = {"", "0", "false", "no", "nej", "falskt"}
+
+
+@dataclass(frozen=True)
+class OrgKind:
+    """One editable organisation table: its URL name, model, labels and extra column."""
+
+    slug: str
+    model: type[Named]
+    plural: LazyString
+    new_label: LazyString
+    extra: str | None = None  # "is_central" | "number" | "dimension"
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        extra = (self.extra,) if self.extra else ()
+        return (*BASE_COLUMNS, "sort_order", *extra)
+
+
+KINDS: dict[str, OrgKind] = {
+    k.slug: k
+    for k in (
+        OrgKind("districts", District, _l("Districts"), _l("New district"), "is_central"),
+        OrgKind("service-areas", ServiceArea, _l("Service areas"), _l("New service area")),
+        OrgKind("roles", StaffRole, _l("Staff roles"), _l("New staff role")),
+        OrgKind("dimensions", Dimension, _l("Respondent dimensions"), _l("New dimension")),
+        OrgKind("dimension-values", DimensionValue, _l("Dimension values"),
+                _l("New dimension value"), "dimension"),
+        OrgKind("development-areas", DevelopmentArea, _l("Development areas"),
+                _l("New development area"), "number"),
+    )
+}
+
+
+@dataclass
+class Problem:
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return _("line %(line)d, column %(column)s: %(message)s", line=self.line,
+                 column=self.column or "–", message=self.message)
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+def code_problem(code: str) -> str | None:
+    """Why ``code`` is not acceptable, or None (shared with the forms)."""
+    if not code:
+        return _("A code is required.")
+    if len(code) > CODE_MAX:
+        return _("At most %(n)d characters.", n=CODE_MAX)
+    if not CODE_PATTERN.match(code):
+        return _("Use lower-case letters a–z, digits, '-', '_' or '.', starting with a letter "
+                 "or digit.")
+    return None
+
+
+def decode(data: bytes | str) -> tuple[str | None, Problem | None]:
+    if isinstance(data, str):
+        return data, None
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, Problem(line, "", _("The file is not UTF-8 text."))
+
+
+def read_table(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header and (line number, cells) rows; semicolons are accepted as Excel writes them."""
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [h.strip().lower() for h in next(reader, [])]
+    rows, line = [], reader.line_num
+    for cells in reader:
+        start, line = line + 1, reader.line_num
+        if any(c.strip() for c in cells):
+            rows.append((start, [c.strip() for c in cells]))
+    return header, rows
+
+
+def validate(db: Session, kind: OrgKind, text: str) -> tuple[list[dict], list[Problem]]:
+    """Parse and check every row; returns the rows as dicts (with their line) and problems."""
+    header, table = read_table(text)
+    problems = [Problem(1, col, _("This column is required.")) for col in
+                (*BASE_COLUMNS, *(["dimension"] if kind.extra == "dimension" else []))
+                if col not in header]
+    problems += [Problem(1, col, _("Unknown column; allowed: %(cols)s", cols=", ".join(
+        kind.columns))) for col in header if col not in kind.columns]
+    if len(set(header)) != len(header):
+        problems.append(Problem(1, "", _("A column name appears twice.")))
+    if problems:
+        return [], problems
+    if not table:
+        return [], [Problem(2, "", _("The file has no rows."))]
+    dimensions = {d.code: d for d in db.scalars(select(Dimension))}
+    rows, seen = [], {}
+    for line, cells in table:
+        if len(cells) != len(header):
+            problems.append(Problem(line, "", _("Expected %(n)d cells, found %(m)d.",
+                                                n=len(header), m=len(cells))))
+            continue
+        row = dict(zip(header, cells, strict=True))
+        row["line"] = line
+        problems += check_row(row, dimensions)
+        key = (row.get("dimension"), row["code"])
+        if key in seen:
+            problems.append(Problem(line, "code", _("The code also appears on line %(n)d.",
+                                                    n=seen[key])))
+        seen.setdefault(key, line)
+        rows.append(row)
+    if not problems and kind.extra == "number":
+        problems += check_numbers(db, rows)
+    return rows, problems
+
+
+def check_row(row: dict, dimensions: dict[str, Dimension]) -> list[Problem]:
+    line, problems = row["line"], []
+    if (why := code_problem(row["code"])) is not None:
+        problems.append(Problem(line, "code", why))
+    for col in ("name_sv", "name_en"):
+        if not row[col]:
+            problems.append(Problem(line, col, _("A name is required.")))
+        elif len(row[col]) > NAME_MAX:
+            problems.append(Problem(line, col, _("At most %(n)d characters.", n=NAME_MAX)))
+    for col, minimum in (("sort_order", -100000), ("number", 1)):
+        value = row.get(col, "")
+        if value and not (re.fullmatch(r"-?\d{1,6}", value) and int(value) >= minimum):
+            problems.append(Problem(line, col, _("Expected a whole number of at least "
+                                                 "%(n)d.", n=minimum)))
+    if "is_central" in row and row["is_central"].lower() not in TRUE_WORDS | FALSE_WORDS:
+        problems.append(Problem(line, "is_central", _("Expected yes or no (1 or 0).")))
+    if "dimension" in row and row["dimension"] not in dimensions:
+        problems.append(Problem(line, "dimension", _("No dimension has the code %(code)s.",
+                                                     code=row["dimension"] or "–")))
+    return problems
+
+
+def check_numbers(db: Session, rows: list[dict]) -> list[Problem]:
+    """Development area numbers stay unique after the import (existing rows included)."""
+    final = {a.code: a.number for a in db.scalars(select(DevelopmentArea))}
+    line_of = {}
+    for row in rows:
+        if row.get("number"):
+            final[row["code"]] = int(row["number"])
+            line_of[row["code"]] = row["line"]
+    holders: dict[int, list[str]] = {}
+    for code, number in final.items():
+        holders.setdefault(number, []).append(code)
+    return [
+        Problem(line_of[code], "number", _("Number %(n)d is used by %(codes)s as well.",
+                                           n=number, codes=", ".join(sorted(set(codes) - {code}))))
+        for number, codes in holders.items() if len(codes) > 1
+        for code in codes if code in line_of
+    ]
+
+
+def import_csv(db: Session, kind: OrgKind, data: bytes | str) -> ImportResult:
+    """Validate everything, then upsert by code; flushes only when there is no problem."""
+    text, problem = decode(data)
+    if problem is not None:
+        return ImportResult(problems=[problem])
+    rows, problems = validate(db, kind, text)
+    if problems:
+        return ImportResult(problems=sorted(problems, key=lambda p: p.line))
+    dimensions = {d.code: d for d in db.scalars(select(Dimension))}
+    existing = {(getattr(r, "dimension_id", None), r.code): r
+                for r in db.scalars(select(kind.model))}
+    next_order = max((r.sort_order for r in existing.values()), default=-1) + 1
+    next_number = 1 + max([getattr(r, "number", 0) for r in existing.values()]
+                          + [int(r["number"]) for r in rows if r.get("number")], default=0)
+    result = ImportResult()
+    for row in rows:
+        dimension = dimensions.get(row.get("dimension", ""))
+        item = existing.get((dimension.id if dimension else None, row["code"]))
+        if item is None:
+            item = kind.model(code=row["code"], active=True, sort_order=next_order)
+            next_order += 1
+            if kind.extra == "number" and not row.get("number"):
+                item.number, next_number = next_number, next_number + 1
+            db.add(item)
+            result.created += 1
+        else:
+            result.updated += 1
+        item.name_sv, item.name_en = row["name_sv"], row["name_en"]
+        if row.get("sort_order"):
+            item.sort_order = int(row["sort_order"])
+        if "is_central" in row:
+            item.is_central = row["is_central"].lower() in TRUE_WORDS
+        if row.get("number"):
+            item.number = int(row["number"])
+        if dimension is not None:
+            item.dimension = dimension
+    db.flush()
+    return result
+
+
+def export_csv(db: Session, kind: OrgKind) -> str:
+    """All rows of a kind in the import format (so a file can be edited and imported back)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(kind.columns)
+    model = kind.model
+    for item in db.scalars(select(model).order_by(model.sort_order, model.code)):
+        extra = []
+        if kind.extra == "is_central":
+            extra = [int(item.is_central)]
+        elif kind.extra == "number":
+            extra = [item.number]
+        elif kind.extra == "dimension":
+            extra = [item.dimension.code]
+        writer.writerow([item.code, item.name_sv, item.name_en, item.sort_order, *extra])
+    return out.getvalue()
+
+
+org_cli = AppGroup("org", help="Organisation structure (districts, areas, roles, ...).")
+
+
+@org_cli.command("import")
+@click.argument("kind", type=click.Choice(list(KINDS)))
+@click.argument("file", type=click.File("rb"))
+def org_import(kind: str, file) -> None:
+    """Import FILE (CSV: code,name_sv,name_en[,sort_order][,is_central|number|dimension])."""
+    db = get_session()
+    with force_locale("en"):
+        result = import_csv(db, KINDS[kind], file.read())
+        if result.problems:
+            for problem in result.problems:
+                click.echo(str(problem), err=True)
+            db.rollback()
+            raise click.ClickException(f"nothing imported: {len(result.problems)} problem(s)")
+    db.commit()
+    click.echo(f"{kind}: {result.created} created, {result.updated} updated")
+
+
+@org_cli.command("export")
+@click.argument("kind", type=click.Choice(list(KINDS)))
+def org_export(kind: str) -> None:
+    """Print all rows of KIND as CSV in the import format."""
+    click.echo(export_csv(get_session(), KINDS[kind]), nl=False)
