@@ -4,6 +4,7 @@ home page to which each package contributes a panel."""
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,7 +12,8 @@ from typing import Any
 from flask import Blueprint, Flask, current_app, g, render_template, request
 from flask_babel import LazyString
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import text
+from sqlalchemy import Select, func, select, text
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
 from core.access import ADMIN, AUTHENTICATED, PUBLIC, public
@@ -49,6 +51,34 @@ class HomePanel:
     audience: tuple[str, ...]
     context: Callable[[], dict[str, Any]] = field(default=lambda: {})
     order: int = 50
+
+
+@dataclass
+class Page:
+    """One page of a list, as the ``pagination`` macro expects it."""
+
+    items: list
+    number: int
+    pages: int
+    total: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def paginate(db: Session, stmt: Select, per_page: int | None = None) -> Page:
+    """Run ``stmt`` for the page named by ``?page=`` (clamped to the pages that exist)."""
+    per_page = per_page or current_app.config["ITEMS_PER_PAGE"]
+    total = db.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    pages = max(1, math.ceil(total / per_page))
+    number = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    items = list(db.scalars(stmt.limit(per_page).offset((number - 1) * per_page)))
+    return Page(items, number, pages, total)
 
 
 def _visible(audience: tuple[str, ...]) -> bool:
