@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 PO := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: demo test serve translations lint chromium clean db
+.PHONY: demo test serve translations lint chromium axe clean db
 
 demo: $(VENV)/.installed $(MO) instance/config.py
 	$(FLASK) db upgrade
@@ -14,7 +14,7 @@ demo: $(VENV)/.installed $(MO) instance/config.py
 	@echo "Serving http://127.0.0.1:5000 (Ctrl-C stops)"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: $(VENV)/.test-installed $(MO) chromium
+test: $(VENV)/.test-installed $(MO) chromium axe
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.test-installed
@@ -49,6 +49,10 @@ chromium:
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is not installed: browser tests will be skipped"; fi; }
+
+# The accessibility tests inject axe-core, pinned in package-lock.json.
+axe:
+	@test -f node_modules/axe-core/axe.min.js || npm ci --ignore-scripts --no-audit --no-fund
 
 db: $(VENV)/.installed
 	$(FLASK) db upgrade
