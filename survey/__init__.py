@@ -1,3 +1,26 @@
 """Anonymous satisfaction and workload surveys: instruments, waves, responding, counters."""
 
+from __future__ import annotations
+
+from flask import Flask
+
 from survey import models  # noqa: F401  (registers the tables on the shared metadata)
+
+
+def init_app(app: Flask) -> None:
+    """Blueprints, navigation, the home-page panel and ``flask survey``."""
+    from core.access import MODERATOR, PUBLIC
+    from core.i18n import _l
+    from core.web import HomePanel, register_home_panel, register_nav
+    from survey.admin_views import bp as admin_bp
+    from survey.cli import survey_cli
+    from survey.views import bp, home_panel_context
+
+    app.register_blueprint(bp)
+    app.register_blueprint(admin_bp)
+    register_nav(app, "survey.index", _l("Surveys"), (PUBLIC,), order=10)
+    register_nav(app, "survey_admin.waves", _l("Survey waves"), (MODERATOR,), order=60)
+    register_home_panel(
+        app, HomePanel("survey/_home_panel.html", (PUBLIC,), home_panel_context, order=10)
+    )
+    app.cli.add_command(survey_cli)

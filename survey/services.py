@@ -10,7 +10,7 @@ question id → int (counted types, ``CANNOT_ANSWER`` allowed) or str (free text
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -121,10 +121,16 @@ def consume_code(db: Session, wave_id: int, code: str) -> bool:
 
 
 def store_responses(
-    db: Session, wave_id: int, spec: InstrumentSpec, responses: Iterable[NewResponse]
+    db: Session,
+    wave_id: int,
+    spec: InstrumentSpec,
+    responses: Iterable[NewResponse],
+    *,
+    make_id: Callable[[], str] = new_uuid,
 ) -> list[str]:
     """Insert responses with their answers and free text and add them to the counters.
-    Free text is masked for personal data first. Returns the new response ids."""
+    Free text is masked for personal data first. Returns the new response ids.
+    ``make_id`` gives random ids (the demo passes a seeded generator)."""
     response_rows: list[dict[str, Any]] = []
     answer_rows: list[dict[str, Any]] = []
     text_rows: list[dict[str, Any]] = []
@@ -132,7 +138,7 @@ def store_responses(
     cells: Counter[tuple] = Counter()
     by_id = spec.by_id
     for item in responses:
-        response_id = new_uuid()
+        response_id = make_id()
         unit = item.unit
         cell = unit.cell
         response_rows.append({
@@ -144,7 +150,7 @@ def store_responses(
         for question_id, value in item.answers.items():
             if by_id[question_id].type == FREE_TEXT:
                 text_rows.append({
-                    "id": new_uuid(), "wave_id": wave_id, "question_id": question_id,
+                    "id": make_id(), "wave_id": wave_id, "question_id": question_id,
                     "district_id": cell[0], "service_area_id": cell[1], "staff_role_id": cell[2],
                     "extra_key": cell[3], "text": mask_personal_data(str(value)).text,
                 })

@@ -1,0 +1,153 @@
+"""Writing waves: creating one from an instrument, opening it (which freezes the
+instrument), closing it (which purges drafts), headcounts and invitation codes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.org import Dimension, District, ServiceArea, StaffRole
+from survey.drafts import purge_drafts
+from survey.instruments import freeze
+from survey.models import (
+    INVITATION_CODES,
+    MODES,
+    STATE_CLOSED,
+    STATE_DRAFT,
+    STATE_OPEN,
+    Headcount,
+    Instrument,
+    InvitationCode,
+    Wave,
+)
+from survey.tokens import INVITATION_CODE_LENGTH, random_code
+
+MAX_CODES_PER_BATCH = 2000
+
+
+class WaveError(ValueError):
+    """A wave request that cannot be carried out (message for the administrator)."""
+
+
+def create_wave(
+    db: Session,
+    *,
+    name: str,
+    instrument: Instrument,
+    opens_on: date,
+    closes_on: date,
+    mode: str,
+    ask_district: bool = True,
+    ask_service_area: bool = True,
+    ask_staff_role: bool = True,
+    dimensions: Iterable[Dimension] = (),
+    headcounts: Mapping[tuple[int, int | None], int] | None = None,
+) -> Wave:
+    """A new wave in the draft state (respondents cannot see it until it is opened)."""
+    if mode not in MODES:
+        raise WaveError(f"unknown mode {mode!r}")
+    if closes_on < opens_on:
+        raise WaveError("the wave closes before it opens")
+    if db.scalar(select(Wave.id).where(Wave.name == name)) is not None:
+        raise WaveError(f"a wave named {name!r} exists already")
+    if mode == INVITATION_CODES and not ask_district:
+        raise WaveError("invitation codes are made per district")
+    wave = Wave(
+        name=name, instrument=instrument, opens_on=opens_on, closes_on=closes_on,
+        state=STATE_DRAFT, mode=mode, ask_district=ask_district,
+        ask_service_area=ask_service_area, ask_staff_role=ask_staff_role,
+    )
+    wave.dimensions = list(dimensions)
+    db.add(wave)
+    set_headcounts(wave, headcounts or {})
+    db.flush()
+    return wave
+
+
+def set_headcounts(wave: Wave, headcounts: Mapping[tuple[int, int | None], int]) -> None:
+    """Replace the wave's headcounts: {(district id, service area id or None): staff}."""
+    wave.headcounts = [
+        Headcount(district_id=district_id, service_area_id=area_id, headcount=count)
+        for (district_id, area_id), count in sorted(
+            headcounts.items(), key=lambda item: (item[0][0], item[0][1] or 0)
+        )
+        if count is not None
+    ]
+
+
+def open_wave(db: Session, wave: Wave) -> None:
+    """Publish the wave (it takes answers between its dates) and freeze its instrument."""
+    if wave.state == STATE_OPEN:
+        return
+    freeze(wave.instrument)
+    wave.state = STATE_OPEN
+    wave.drafts_purged = False
+    db.flush()
+
+
+def close_wave(db: Session, wave: Wave) -> int:
+    """Stop taking answers and delete the drafts; returns how many drafts were deleted."""
+    wave.state = STATE_CLOSED
+    return purge_drafts(db, wave)
+
+
+def generate_codes(
+    db: Session,
+    wave: Wave,
+    count: int,
+    *,
+    district: District,
+    service_area: ServiceArea | None = None,
+    staff_role: StaffRole | None = None,
+) -> list[InvitationCode]:
+    """``count`` new single-use codes for one unit of an invitation-code wave."""
+    if wave.mode != INVITATION_CODES:
+        raise WaveError("this wave uses an open link, not invitation codes")
+    if not 1 <= count <= MAX_CODES_PER_BATCH:
+        raise WaveError(f"make between 1 and {MAX_CODES_PER_BATCH} codes at a time")
+    codes: set[str] = set()
+    while len(codes) < count:
+        codes.add(random_code(INVITATION_CODE_LENGTH))
+    existing = set(db.scalars(select(InvitationCode.code).where(InvitationCode.code.in_(codes))))
+    while existing & codes:
+        codes -= existing
+        while len(codes) < count:
+            codes.add(random_code(INVITATION_CODE_LENGTH))
+        existing = set(
+            db.scalars(select(InvitationCode.code).where(InvitationCode.code.in_(codes)))
+        )
+    rows = [
+        InvitationCode(
+            code=code, wave_id=wave.id, district=district, service_area=service_area,
+            staff_role=staff_role, used=False,
+        )
+        for code in sorted(codes)
+    ]
+    db.add_all(rows)
+    db.flush()
+    return rows
+
+
+def wave_codes(db: Session, wave: Wave) -> list[InvitationCode]:
+    """The wave's codes by unit, for the printable list and the CSV download."""
+    return list(
+        db.scalars(
+            select(InvitationCode)
+            .where(InvitationCode.wave_id == wave.id)
+            .order_by(
+                InvitationCode.district_id,
+                InvitationCode.service_area_id,
+                InvitationCode.staff_role_id,
+                InvitationCode.code,
+            )
+        )
+    )
+
+
+def find_code(db: Session, wave: Wave, code: str) -> InvitationCode | None:
+    return db.scalar(
+        select(InvitationCode).where(InvitationCode.wave_id == wave.id, InvitationCode.code == code)
+    )
