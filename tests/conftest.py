@@ -25,6 +25,11 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    # the packages register their models when the app is made: make one first, so that
+    # every table is on the metadata before the schema is created
+    create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "x"}).extensions[
+        "db_engine"
+    ].dispose()
     engine = make_engine(url)
     Base.metadata.drop_all(engine)
     Base.metadata.create_all(engine)
