@@ -97,9 +97,11 @@ def submit(
 
 
 def spend_token(db: Session, wave_id: int, token: str) -> bool:
-    """Record a submission token as used; False when it already was."""
+    """Record a submission token as used; False when it already was. (SQLAlchemy 2.1
+    reports the rowcount of an INSERT on PostgreSQL only when asked to preserve it.)"""
     result = db.execute(
-        _upsert_statement(db, UsedSubmissionToken.__table__, ("token",), ()),
+        _upsert_statement(db, UsedSubmissionToken.__table__, ("token",), ())
+        .execution_options(preserve_rowcount=True),
         {"token": token, "wave_id": wave_id},
     )
     return result.rowcount == 1
