@@ -9,10 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, g, render_template, request
+from flask import Blueprint, Flask, current_app, g, make_response, render_template, request
 from flask_babel import LazyString
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import Select, func, select, text
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
@@ -124,7 +125,11 @@ ERROR_TEXT = {
     413: (_l("Too much data"), _l("What you sent is larger than this service accepts.")),
     429: (_l("Too many requests"), _l("Please wait a moment and try again.")),
     500: (_l("Something went wrong"), _l("An unexpected error occurred. It has been logged.")),
+    503: (_l("Temporarily unavailable"),
+          _l("The service cannot reach its database just now. Please try again in a moment.")),
 }
+#: seconds a client is asked to wait before trying again after a 503
+RETRY_AFTER_SECONDS = 2
 
 
 def render_error(code: int, detail: str | None = None):
@@ -159,6 +164,19 @@ def init_app(app: Flask) -> None:
         if code in ERROR_TEXT:
             return render_error(code)
         return error
+
+    @app.errorhandler(DBAPIError)
+    def _database_error(error: DBAPIError):
+        """A lost or refused database connection (server restarting, SQLite busy) is a
+        temporary condition: 503 with Retry-After, so clients and proxies try again."""
+        log = logging.getLogger("medarbetardialog")
+        if isinstance(error, OperationalError | InterfaceError) or error.connection_invalidated:
+            log.warning("database unavailable: %s", type(error.orig).__name__)
+            response = make_response(render_error(503))
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
+        log.exception("unhandled database error")
+        return render_error(500)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
