@@ -308,7 +308,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         wave_id = prepare_survey(instance)
         plan = AnswerPlan.load(instance, wave_id)
-        server = start_app_server(instance, workers=2)
+        try:
+            server = start_app_server(instance, workers=2)
+        except RuntimeError as error:
+            print(f"result: FAILED (gunicorn could not start)\n{error}")
+            return 1
         events = Events()
         try:
             run_start = time.monotonic()
