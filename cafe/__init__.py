@@ -1,0 +1,48 @@
+"""Dialogue cafés: events, rounds and tables, offline-safe tablet notes, the plenary
+summary and harvest, and the idea loop ending on the public "you said, we did" page."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from core.access import CENTRAL, FACILITATOR, LOCAL, MODERATOR, PUBLIC
+from core.i18n import _l
+from core.web import HomePanel, register_home_panel, register_nav
+
+
+def init_app(app: Flask) -> None:
+    from cafe import idea_models, models  # noqa: F401  (tables for create_all and Alembic)
+    from cafe.views import (
+        idea_views,
+        plenary_views,
+        public_views,
+        setup_views,
+        structure_views,
+        tablet_views,
+    )
+
+    for module in (setup_views, structure_views, plenary_views, tablet_views, idea_views,
+                   public_views):
+        app.register_blueprint(module.bp)
+    register_nav(app, "cafe_tablet.my_tables", _l("My tables"), (FACILITATOR,), 30)
+    register_nav(app, "cafes.index", _l("Cafés"), (MODERATOR,), 31)
+    register_nav(app, "cafe_ideas.inbox", _l("Ideas"), (LOCAL, CENTRAL), 32)
+    register_nav(app, "you_said.index", _l("You said, we did"), (PUBLIC,), 80)
+    from cafe.texts import CAFE_STATUS_LABELS
+
+    app.jinja_env.globals["cafe_status_label"] = lambda code: CAFE_STATUS_LABELS.get(code, code)
+    register_home_panel(
+        app, HomePanel("cafe/_home_panel.html", (PUBLIC,), _home_context, order=70)
+    )
+
+
+def _home_context() -> dict:
+    from flask import g
+
+    from cafe.listings import facilitator_tables
+    from core.db import get_session
+
+    user = g.get("user")
+    if user is None or user.role != FACILITATOR:
+        return {"my_tables": []}
+    return {"my_tables": facilitator_tables(get_session(), user)[:5]}

@@ -1,0 +1,1 @@
+"""The café package's blueprints, one module per audience."""

@@ -1,0 +1,43 @@
+"""The public "you said, we did" pages: no login, readable on a phone. Only published ideas
+appear, and of their answers only those the steering group marked public."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+
+from cafe.listings import published_idea_counts, published_ideas_stmt, published_summaries
+from cafe.texts import IDEA_STATUS_LABELS
+from core.access import public
+from core.db import get_session
+from core.org import DevelopmentArea, District, by_code, list_active
+from core.web import paginate
+
+bp = Blueprint("you_said", __name__, url_prefix="/you-said-we-did")
+
+
+@bp.get("")
+@public
+def index():
+    return render_template(
+        "cafe/public_index.html", districts=published_idea_counts(get_session())
+    )
+
+
+@bp.get("/<district_code>")
+@public
+def district(district_code: str):
+    db = get_session()
+    place = by_code(db, District, district_code)
+    if place is None or not place.active:
+        abort(404)
+    area = by_code(db, DevelopmentArea, request.args.get("area", ""))
+    page = paginate(db, published_ideas_stmt(place.id, area.id if area else None), per_page=20)
+    return render_template(
+        "cafe/public_district.html",
+        district=place,
+        page=page,
+        area=area,
+        areas=list_active(db, DevelopmentArea),
+        summaries=published_summaries(db, place.id),
+        status_labels=IDEA_STATUS_LABELS,
+    )

@@ -1,0 +1,311 @@
+"""The facilitator's tablet: their tables, the current round's question, notes written in
+one tap, the JSON endpoint the offline queue drains into, and the service worker that lets
+the page reload without a network. A facilitator reaches only the tables assigned to them;
+moderators and administrators reach every table."""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from cafe import services
+from cafe.forms import NoteForm, ParticipantsForm
+from cafe.listings import (
+    deleted_note_uuids,
+    facilitator_tables,
+    note_counts_by_round,
+    table_notes,
+)
+from cafe.models import CafeTable, Note
+from cafe.services import NoteError, NoteInput
+from cafe.texts import NOTE_KIND_LABELS
+from cafe.views.common import ask_to_confirm, confirmed, field_error, get_or_404
+from core.access import ADMIN, FACILITATOR, MODERATOR, public, requires
+from core.db import get_session
+from core.i18n import _
+from core.org import DevelopmentArea, list_active
+
+bp = Blueprint("cafe_tablet", __name__, url_prefix="/my-tables")
+
+
+def may_use_table(table: CafeTable) -> bool:
+    user = g.user
+    return user.role in (ADMIN, MODERATOR) or table.facilitator_id == user.id
+
+
+def _table(table_id: int) -> CafeTable:
+    table = get_or_404(CafeTable, table_id)
+    if not may_use_table(table):
+        abort(403)
+    return table
+
+
+def _note_form(table: CafeTable, rnd, note: Note | None = None) -> NoteForm:
+    form = NoteForm(obj=note)
+    form.areas.choices = [
+        SelectChoice(a.id, f"{a.number}. {a.name}")
+        for a in list_active(get_session(), DevelopmentArea)
+    ]
+    if request.method == "GET":
+        form.uuid.data = note.uuid if note else str(uuidlib.uuid4())
+        form.round_id.data = str(note.round_id if note else rnd.id)
+        form.base_version.data = str(note.version if note else 0)
+        if note is not None:
+            form.areas.data = [a.id for a in note.areas]
+        elif rnd is not None and rnd.development_area_id:
+            form.areas.data = [rnd.development_area_id]
+    return form
+
+
+def _selected_round(table: CafeTable):
+    rounds = table.cafe.rounds
+    wanted = request.args.get("round", table.cafe.current_round, type=int)
+    for rnd in rounds:
+        if rnd.position == wanted:
+            return rnd
+    return rounds[0] if rounds else None
+
+
+@bp.get("/")
+@requires(FACILITATOR)
+def my_tables():
+    return render_template(
+        "cafe/my_tables.html", tables=facilitator_tables(get_session(), g.user)
+    )
+
+
+@bp.get("/<int:table_id>")
+@requires(FACILITATOR, MODERATOR)
+def tablet(table_id: int):
+    table = _table(table_id)
+    rnd = _selected_round(table)
+    db = get_session()
+    return render_template(
+        "cafe/tablet.html",
+        table=table,
+        cafe=table.cafe,
+        rnd=rnd,
+        form=_note_form(table, rnd),
+        participants_form=ParticipantsForm(obj=table),
+        notes=table_notes(db, table, rnd.id) if rnd else [],
+        counts=note_counts_by_round(db, table),
+        deleted=deleted_note_uuids(db, table),
+        kind_labels=NOTE_KIND_LABELS,
+        kind_names={kind: str(label) for kind, label in NOTE_KIND_LABELS.items()},
+    )
+
+
+def _input_from_form(form: NoteForm) -> NoteInput:
+    return NoteInput(
+        uuid=form.uuid.data or "",
+        round_id=int(form.round_id.data or 0),
+        kind=form.kind.data,
+        text=form.text.data or "",
+        votes=form.votes.data or 0,
+        area_ids=list(form.areas.data or []),
+        base_version=int(form.base_version.data or 0),
+    )
+
+
+@bp.post("/<int:table_id>/notes")
+@requires(FACILITATOR, MODERATOR)
+def add_note(table_id: int):
+    """The plain form: works without JavaScript, idempotent on the form's UUID."""
+    table = _table(table_id)
+    form = _note_form(table, None)
+    if form.validate_on_submit():
+        db = get_session()
+        try:
+            result = services.save_note(db, table, _input_from_form(form), g.user)
+        except (NoteError, ValueError) as error:
+            if not isinstance(error, NoteError):
+                error = NoteError(_("Choose a round of this café."), "round_id")
+            field_error(form, error)
+        else:
+            db.commit()
+            flash(_("The note was saved."), "success")
+            message = services.describe_masking(result.masked)
+            if message:
+                flash(message, "warning")
+            position = result.note.round.position
+            return redirect(url_for("cafe_tablet.tablet", table_id=table.id, round=position))
+    rnd = next((r for r in table.cafe.rounds if str(r.id) == form.round_id.data), None)
+    return render_template(
+        "cafe/note_form.html", form=form, table=table, rnd=rnd, note=None
+    ), 400
+
+
+def _note(uuid: str) -> Note:
+    note = get_session().scalar(select(Note).where(Note.uuid == uuid, Note.deleted.is_(False)))
+    if note is None:
+        abort(404)
+    if not may_use_table(note.table):
+        abort(403)
+    return note
+
+
+@bp.route("/notes/<uuid>/edit", methods=["GET", "POST"])
+@requires(FACILITATOR, MODERATOR)
+def edit_note(uuid: str):
+    note = _note(uuid)
+    form = _note_form(note.table, note.round, note)
+    if form.validate_on_submit():
+        db = get_session()
+        try:
+            result = services.save_note(db, note.table, _input_from_form(form), g.user)
+        except (NoteError, ValueError) as error:
+            if not isinstance(error, NoteError):
+                error = NoteError(_("Choose a round of this café."), "round_id")
+            field_error(form, error)
+        else:
+            db.commit()
+            if result.conflict:
+                flash(_("The note had been changed on another device meanwhile. The later "
+                        "edit was kept; the other text is shown under the note."), "warning")
+            else:
+                flash(_("The note was saved."), "success")
+            message = services.describe_masking(result.masked)
+            if message:
+                flash(message, "warning")
+            return redirect(url_for("cafe_tablet.tablet", table_id=note.table_id,
+                                    round=result.note.round.position))
+    return render_template("cafe/note_form.html", form=form, table=note.table,
+                           rnd=note.round, note=note)
+
+
+@bp.post("/notes/<uuid>/delete")
+@requires(FACILITATOR, MODERATOR)
+def delete_note(uuid: str):
+    note = _note(uuid)
+    back = url_for("cafe_tablet.tablet", table_id=note.table_id, round=note.round.position)
+    if not confirmed():
+        return ask_to_confirm(_("Delete this note?"), request.path, back, _("Delete the note"),
+                              note.text)
+    db = get_session()
+    try:
+        services.delete_note(db, note)
+    except NoteError as error:
+        flash(error.message, "error")
+    else:
+        db.commit()
+        flash(_("The note was deleted."), "success")
+    return redirect(back)
+
+
+@bp.post("/<int:table_id>/participants")
+@requires(FACILITATOR, MODERATOR)
+def participants(table_id: int):
+    table = _table(table_id)
+    form = ParticipantsForm()
+    if form.validate_on_submit():
+        db = get_session()
+        services.set_table_participants(db, table, form.participants.data)
+        db.commit()
+        flash(_("The number of people at the table was saved."), "success")
+    else:
+        flash(_("Enter a number between 0 and 100."), "error")
+    return redirect(url_for("cafe_tablet.tablet", table_id=table.id,
+                            round=request.args.get("round", type=int)))
+
+
+def note_json(note: Note) -> dict:
+    return {
+        "uuid": note.uuid,
+        "round_id": note.round_id,
+        "kind": note.kind,
+        "kind_label": str(NOTE_KIND_LABELS[note.kind]),
+        "text": note.text,
+        "votes": note.votes,
+        "area_ids": [a.id for a in note.areas],
+        "version": note.version,
+        "created_ms": note.created_ms,
+        "edited_ms": note.edited_ms,
+        "deleted": note.deleted,
+        "has_conflict": note.has_conflict,
+        "conflict_texts": [r.text for r in note.revisions if r.conflict],
+    }
+
+
+def _int(payload: dict, name: str, default: int | None = 0) -> int | None:
+    value = payload.get(name, default)
+    if value is None or isinstance(value, bool):
+        return default
+    if isinstance(value, int | float) or (isinstance(value, str) and value.isdigit()):
+        return int(value)
+    raise NoteError(_("The note could not be read."), name)
+
+
+@bp.post("/api/tables/<int:table_id>/notes")
+@requires(FACILITATOR, MODERATOR)
+def api_save_note(table_id: int):
+    """JSON endpoint of the offline queue: 201 for a new note, 200 for a repeat or an edit."""
+    table = get_session().get(CafeTable, table_id)
+    if table is None:
+        return jsonify(error=_("The table does not exist.")), 404
+    if not may_use_table(table):
+        return jsonify(error=_("You do not have permission to see this page.")), 403
+    payload = request.get_json(silent=True)
+    try:
+        if not isinstance(payload, dict):
+            raise NoteError(_("The note could not be read."))
+        areas = payload.get("area_ids") or []
+        if not isinstance(areas, list):
+            raise NoteError(_("The note could not be read."), "area_ids")
+        data = NoteInput(
+            uuid=str(payload.get("uuid", "")),
+            round_id=_int(payload, "round_id"),
+            kind=str(payload.get("kind", "")),
+            text=str(payload.get("text", "")),
+            votes=_int(payload, "votes"),
+            area_ids=[_int({"a": a}, "a") for a in areas],
+            created_ms=_int(payload, "created_ms", None),
+            edited_ms=_int(payload, "edited_ms", None),
+            base_version=_int(payload, "base_version"),
+        )
+        db = get_session()
+        result = services.save_note(db, table, data, g.user)
+    except NoteError as error:
+        return jsonify(error=error.message, field=error.field), error.status
+    db.commit()
+    return jsonify(
+        note=note_json(result.note),
+        outcome=result.outcome,
+        conflict=result.conflict,
+        masked=result.masked,
+        message=services.describe_masking(result.masked),
+    ), (201 if result.created else 200)
+
+
+@bp.get("/api/csrf")
+@requires(FACILITATOR, MODERATOR)
+def api_csrf():
+    """A fresh CSRF token for a queue that outlived the page's token."""
+    return jsonify(csrf_token=generate_csrf())
+
+
+@bp.get("/sw.js")
+@public
+def service_worker():
+    """The service worker that keeps the tablet page and its assets for offline reloads;
+    served from here so that its scope covers /my-tables/."""
+    path = Path(current_app.static_folder) / "js" / "cafe-sw.js"
+    response = send_file(path, mimetype="text/javascript", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
