@@ -5,6 +5,10 @@ gunicorn.conf.py)."""
 from __future__ import annotations
 
 import logging
+import re
+
+#: werkzeug ≥ 3 writes address and time into the message itself: "ADDR - - [TIME] …"
+_PREFIX = re.compile(r"^\S+ - - \[[^\]]*\] ")
 
 
 class AnonymousAccessLog(logging.Filter):
@@ -15,6 +19,8 @@ class AnonymousAccessLog(logging.Filter):
         if isinstance(args, tuple) and len(args) >= 3 and "%s - - [%s]" in str(record.msg):
             record.msg = str(record.msg).replace("%s - - [%s] ", "")
             record.args = args[2:]
+        elif isinstance(record.msg, str) and _PREFIX.match(record.msg):
+            record.msg = _PREFIX.sub("", record.msg, count=1)
         return True
 
 
