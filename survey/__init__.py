@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     from core.web import HomePanel, register_home_panel, register_nav
     from survey.admin_views import bp as admin_bp
     from survey.cli import survey_cli
+    from survey.editor_views import init_editor
     from survey.views import bp, home_panel_context
 
     app.register_blueprint(bp)
@@ -24,3 +25,4 @@ def init_app(app: Flask) -> None:
         app, HomePanel("survey/_home_panel.html", (PUBLIC,), home_panel_context, order=10)
     )
     app.cli.add_command(survey_cli)
+    init_editor(app)

@@ -248,18 +248,26 @@ def resume():
         else:
             session[DRAFT_KEY] = draft.id
             spec = wave_instrument(db, wave)
-            answers = drafts.draft_answers(draft)
-            number = next(
-                (i for i, s in enumerate(spec.sections, start=1)
-                 if any(q.id not in answers for q in s.questions)),
-                None,
-            )
+            number = resume_page(spec, drafts.draft_answers(draft))
             if number is None:
                 return redirect(url_for(".review", wave_id=wave.id), code=303)
             return redirect(url_for(".page", wave_id=wave.id, number=number), code=303)
     return render_template(
         "survey/resume.html", error=error, value=request.form.get("resume_code", "")
     ), (422 if error else 200)
+
+
+def resume_page(spec, answers) -> int | None:
+    """Where to continue: the first page with a required question unanswered, else the page
+    after the last one with answers; None when the review is next."""
+    sections = spec.sections
+    for number, section in enumerate(sections, start=1):
+        if any(q.required and q.id not in answers for q in section.questions):
+            return number
+    answered = [n for n, s in enumerate(sections, start=1)
+                if any(q.id in answers for q in s.questions)]
+    after = (answered[-1] + 1) if answered else 1
+    return after if after <= len(sections) else None
 
 
 @bp.get("/<int:wave_id>/thanks")
