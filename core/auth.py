@@ -7,7 +7,7 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from flask import Flask, current_app, g, session
+from flask import Flask, current_app, g, has_app_context, session
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -57,7 +57,8 @@ class User(Base):
     districts: Mapped[list[District]] = relationship(secondary=user_district, lazy="selectin")
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        method = current_app.config.get("PASSWORD_HASH_METHOD") if has_app_context() else None
+        self.password_hash = generate_password_hash(password, method=method or "scrypt")
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

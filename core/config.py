@@ -35,6 +35,8 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_WINDOW_SECONDS": 900,
     "LOGIN_MAX_FAILURES_PER_CLIENT": 30,
     "PASSWORD_MIN_LENGTH": 10,
+    # werkzeug's hash method; None = its default (scrypt), or a fast one when TESTING
+    "PASSWORD_HASH_METHOD": None,
     # misc
     "SQL_ECHO": False,
     "ITEMS_PER_PAGE": 25,
@@ -48,14 +50,21 @@ class ConfigurationError(RuntimeError):
     """Raised at start-up when the configuration cannot run safely."""
 
 
+#: environment variable naming another instance folder (config.py and app.sqlite)
+INSTANCE_PATH_ENV = f"{ENV_PREFIX}_INSTANCE_PATH"
+
+
 def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
     """Fill ``app.config`` from the four layers, in order, and check the result."""
+    if os.environ.get(INSTANCE_PATH_ENV):
+        app.instance_path = os.path.abspath(os.environ[INSTANCE_PATH_ENV])
     app.config.update(DEFAULTS)
-    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_pyfile(os.path.join(app.instance_path, "config.py"), silent=True)
     for name in UNPREFIXED_ENV:
         if os.environ.get(name):
             app.config[name] = os.environ[name]
     app.config.from_prefixed_env(ENV_PREFIX)
+    app.config.pop("INSTANCE_PATH", None)  # the folder itself, not a setting
     if overrides:
         app.config.update(overrides)
 
@@ -70,8 +79,15 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
                 "SECRET_KEY is not set. Set the SECRET_KEY environment variable or put "
                 "SECRET_KEY = '...' in instance/config.py (make demo creates one)."
             )
+    if app.testing and not app.config.get("PASSWORD_HASH_METHOD"):
+        app.config["PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:1000"  # noqa: S105  (tests only)
     for key in ("MIN_GROUP_SIZE", "MIN_GROUP_SIZE_FREE_TEXT"):
-        value = int(app.config[key])
+        try:
+            value = int(app.config[key])
+        except (TypeError, ValueError):
+            raise ConfigurationError(
+                f"{key} must be a whole number (got {app.config[key]!r})."
+            ) from None
         if value < 3:
             raise ConfigurationError(f"{key} must be at least 3 (got {value}).")
         app.config[key] = value
