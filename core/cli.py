@@ -100,12 +100,17 @@ def _pybabel(*args: str) -> None:
     CommandLineInterface().run(["pybabel", *args])
 
 
+def extract_messages(output: Path) -> None:
+    """Extract every translatable string of the project into the template ``output``."""
+    _pybabel("-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "--no-location",
+             "--ignore-dirs", ".* __pycache__ node_modules",
+             "--sort-output", "-o", str(output), str(ROOT))
+
+
 @translate_cli.command("extract")
 def translate_extract() -> None:
     """Extract messages into translations/messages.pot."""
-    _pybabel("extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "--no-location",
-             "--ignore-dirs", ".* __pycache__ node_modules",
-             "--sort-output", "-o", str(ROOT / "translations" / "messages.pot"), str(ROOT))
+    extract_messages(ROOT / "translations" / "messages.pot")
 
 
 @translate_cli.command("update")
@@ -122,7 +127,12 @@ def fill_source_language(po_path: Path) -> None:
     with po_path.open("rb") as fh:
         catalog = read_po(fh, locale="en")
     for message in catalog:
-        if message.id and not message.string:
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple):  # plural: singular and plural forms as written
+            if not all(message.string):
+                message.string = message.id
+        elif not message.string:
             message.string = message.id
     with po_path.open("wb") as fh:
         write_po(fh, catalog, sort_output=True, width=100)

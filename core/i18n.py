@@ -36,9 +36,13 @@ def select_locale() -> str:
     chosen = request.cookies.get(LANG_COOKIE)
     if chosen in languages:
         return chosen
-    return request.accept_languages.best_match(languages) or current_app.config[
-        "BABEL_DEFAULT_LOCALE"
-    ]
+    # by quality, matching the primary tag: "sv-SE,en;q=0.5" is Swedish (werkzeug's
+    # best_match would prefer the exact but less wanted "en")
+    for value, _quality in request.accept_languages:
+        primary = value.replace("_", "-").split("-", 1)[0].lower()
+        if primary in languages:
+            return primary
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def safe_next(target: str | None, fallback: str = "/") -> str:
