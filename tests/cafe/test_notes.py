@@ -155,7 +155,8 @@ def test_personal_data_is_masked_and_the_facilitator_is_told(app, login, cafe_id
                                        "email": 1}
     assert "1 personnummer" in response.json["message"]
     client.set_cookie("lang", "en")
-    response = client.post(api(cafe_ids.tables[0]), json=payload(cafe_ids.rounds[0], "Ring 08-123 45 67"))
+    response = client.post(api(cafe_ids.tables[0]),
+                           json=payload(cafe_ids.rounds[0], "Ring 08-123 45 67"))
     assert response.json["message"] == (
         "Personal data was masked before saving: 1 phone number."
     )

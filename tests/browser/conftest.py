@@ -1,0 +1,123 @@
+"""Shared browser-test fixtures: the app served by a real HTTP server in a background
+thread, Debian's Chromium driven by Playwright, and pages with a chosen viewport.
+
+The server and the test share one file-based SQLite database (``database_url`` from
+tests/conftest.py): an in-memory database would not be visible across threads. Seed data
+through ``live_app`` (``with live_app.app_context(): ...; get_session().commit()``).
+
+    def test_something(live_server, page_factory):
+        page = page_factory(viewport={"width": 1024, "height": 768}, has_touch=True)
+        page.goto(live_server + "/login")
+        ...
+        assert live_server.requests  # (method, path) of every request the server got
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from app import create_app
+from core.db import get_session
+from core.seed import seed_organisation
+from tests.conftest import _empty_all_tables
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+#: put on a browser test module: ``pytestmark = needs_chromium``
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium"
+)
+
+
+class LiveServer(str):
+    """The base URL (``http://127.0.0.1:<port>``), plus the app and a request log."""
+
+    app: Flask
+    requests: list[tuple[str, str]]
+
+
+@pytest.fixture
+def live_app(database_url: str) -> Iterator[Flask]:
+    """The app as a browser meets it: CSRF on, the organisation seeded, tables emptied
+    afterwards."""
+    application = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "browser-test-secret",
+            "WTF_CSRF_ENABLED": True,
+        }
+    )
+    with application.app_context():
+        seed_organisation(get_session())
+        get_session().commit()
+    yield application
+    _empty_all_tables(application)
+    application.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def live_server(live_app: Flask) -> Iterator[LiveServer]:
+    """Serve ``live_app`` on 127.0.0.1 at a free port from a background thread."""
+    log: list[tuple[str, str]] = []
+    inner = live_app.wsgi_app
+
+    def logged(environ, start_response):
+        log.append((environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")))
+        return inner(environ, start_response)
+
+    server = make_server("127.0.0.1", 0, logged, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    url = LiveServer(f"http://127.0.0.1:{server.server_port}")
+    url.app = live_app
+    url.requests = log
+    yield url
+    server.shutdown()
+    thread.join(5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, started once per test session."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page_factory(browser) -> Iterator[Callable]:
+    """``page_factory(viewport={...}, **context_options)`` opens a page in a fresh browser
+    context (own cookies, storage and service workers); all are closed after the test."""
+    contexts = []
+
+    def make(viewport: dict | None = None, **options):
+        options.setdefault("locale", "sv-SE")
+        context = browser.new_context(viewport=viewport or {"width": 1280, "height": 800},
+                                      **options)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
