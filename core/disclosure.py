@@ -17,7 +17,12 @@ What callers must do: put every figure of one scope (everything a reader can see
 including all filter combinations a user can choose) into ONE call, with all its relations; hide
 both ``n`` and all figures of a suppressed cell; render the reason instead of a number. The
 decision uses ``n`` only, and protects every figure that adds up like ``n`` (answer counts per
-value, sums of scores) because recoverability depends only on which cells are hidden.
+value, sums of scores) because recoverability depends only on which cells are hidden. When the
+n behind a figure differs between figures (questions people may skip), run one call per figure
+with that figure's n.
+
+Cost: one call takes a few milliseconds for small tables and about 0.1-0.5 s for a few
+hundred cells of which many are small (a 14 x 6 table, a 500-unit tree); cache per scope.
 
 Shapes: :func:`suppress_table` (rows x columns with margins), :func:`suppress_cube` (any number
 of crossed dimensions with margins, e.g. area x role x tenure), :func:`suppress_hierarchy`
@@ -130,7 +135,6 @@ def suppress(cells: Iterable[Cell], relations: Iterable[SumRelation] = (),
         else:
             outcomes.append(CellOutcome(cell.key, counts[i], cell.figures))
     return SuppressionResult(tuple(outcomes), minimum)
-
 
 
 def cube_relations(dimensions: Sequence[Sequence[Hashable]]) -> list[SumRelation]:
