@@ -201,7 +201,7 @@ def wave_headcounts(wave_id: int):
                 raw = values.get(name, "")
                 if not raw:
                     continue
-                if not raw.isdigit() or len(raw) > 7:
+                if not (raw.isascii() and raw.isdigit()) or len(raw) > 7:
                     errors[name] = _("Enter a whole number of staff, or leave it empty.")
                 else:
                     parsed[(district.id, area_id or None)] = int(raw)

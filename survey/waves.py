@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from core.org import Dimension, District, ServiceArea, StaffRole
 from survey.drafts import purge_drafts
@@ -69,6 +69,12 @@ def create_wave(
 
 def set_headcounts(wave: Wave, headcounts: Mapping[tuple[int, int | None], int]) -> None:
     """Replace the wave's headcounts: {(district id, service area id or None): staff}."""
+    # the old rows go first: the unit of work inserts before it deletes, and the new rows
+    # reuse the old ones' unique (wave, district, area) keys
+    session = object_session(wave)
+    if session is not None and wave.headcounts:
+        wave.headcounts = []
+        session.flush()
     wave.headcounts = [
         Headcount(district_id=district_id, service_area_id=area_id, headcount=count)
         for (district_id, area_id), count in sorted(
