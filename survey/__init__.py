@@ -12,6 +12,10 @@ def init_app(app: Flask) -> None:
     from core.access import MODERATOR, PUBLIC
     from core.i18n import _l
     from core.web import HomePanel, register_home_panel, register_nav
+    from survey import (
+        import_cli,  # noqa: F401  (adds ``flask survey import``)
+        one_page,  # noqa: F401  (adds the one-page form to the blueprint)
+    )
     from survey.admin_views import bp as admin_bp
     from survey.cli import survey_cli
     from survey.editor_views import init_editor
