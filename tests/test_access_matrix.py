@@ -24,7 +24,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
-from werkzeug.routing import Rule
+from werkzeug.routing import IntegerConverter, Rule
 
 from app import create_app
 from core.access import ADMIN, AUTHENTICATED, FACILITATOR, LOCAL, PUBLIC, ROLES, audience_of
@@ -135,7 +135,9 @@ PARAMS: dict[str, Callable[[Ctx], Any]] = {
     "code": lambda c: first(c, "survey_invitation_code", "code"),
     "token": lambda c: first(c, "survey_invitation_code", "code"),
     # cafés: a facilitator gets a table (and its notes) of their own
-    "cafe_id": lambda c: first(c, "cafe_event"),
+    "cafe_id": lambda c: first(c, "cafe_event", mine=lambda t, c: t.c.id.in_(
+        select(table("cafe_table").c.cafe_id).where(table("cafe_table").c.facilitator_id
+                                                    == c.user_id))),
     "round_id": lambda c: first(c, "cafe_round", parent={"cafe_id": "cafe_id"}),
     "table_id": lambda c: first(c, "cafe_table", parent={"cafe_id": "cafe_id"},
                                 mine=lambda t, c: t.c.facilitator_id == c.user_id),
@@ -165,6 +167,30 @@ ENDPOINT_QUERY: dict[str, str] = {
 #: a district in the URL: a local steering group member gets 403 for another district's
 DISTRICT_PARAMS = {"district_id": "id", "district_code": "code", "district": "code"}
 
+#: rows the demo lacks but a route needs: (table, values, copy the table's first row?).
+#: Destructive routes consume one row per allowed role, hence several masked words.
+EXTRA_ROWS: list[tuple[str, dict[str, Any], bool]] = [
+    *[("cafe_masked_word", {"word": w, "normalized": w.lower()}, False)
+      for w in ("Exempelsson", "Testberg", "Provqvist")],
+    ("survey_wave", {"mode": "codes", "name": "Behörighetstest: inbjudningskoder"}, True),
+]
+
+
+def add_extra_rows(app: Flask) -> None:
+    with app.app_context():
+        db = get_session()
+        for table_name, values, copy_first in EXTRA_ROWS:
+            t = table(table_name)
+            row = dict(values)
+            if copy_first:
+                first_row = db.execute(select(t).order_by(*t.primary_key.columns)).first()
+                assert first_row is not None, f"the demo has no {table_name} row to copy"
+                copied = {k: v for k, v in first_row._mapping.items()
+                          if k not in t.primary_key.columns.keys()}
+                row = {**copied, **values}
+            db.execute(t.insert().values(**row))
+        db.commit()
+
 
 @pytest.fixture(scope="module")
 def demo_app(database_url: str):
@@ -173,6 +199,7 @@ def demo_app(database_url: str):
                       "SECRET_KEY": "matrix", "WTF_CSRF_ENABLED": False})
     result = app.test_cli_runner().invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
+    add_extra_rows(app)
     yield app
     _empty_all_tables(app)
     app.extensions["db_engine"].dispose()
@@ -231,8 +258,24 @@ def verdict(audience: tuple[str, ...], role: str, method: str, response) -> str 
     return None
 
 
-def build_url(rule: Rule, ctx: Ctx) -> tuple[str | None, str | None]:
-    """(url, None), or (None, reason) when a parameter has no value."""
+def refused_anyway(audience: tuple[str, ...], role: str) -> bool:
+    """True when the access decorator turns ``role`` away before the view looks anything up,
+    so that any value will do for the URL."""
+    if PUBLIC in audience:
+        return False
+    if role == ANONYMOUS:
+        return True
+    return AUTHENTICATED not in audience and role not in audience and role != ADMIN
+
+
+def placeholder(rule: Rule, name: str) -> Any:
+    converter = rule._converters.get(name)  # werkzeug keeps them private
+    return 999999 if isinstance(converter, IntegerConverter) else "placeholder"
+
+
+def build_url(rule: Rule, ctx: Ctx, refused: bool = False) -> tuple[str | None, str | None]:
+    """(url, None), or (None, reason) when a parameter has no value. For a role that will be
+    ``refused`` a placeholder stands in for an object the data no longer has."""
     special = ENDPOINT_PARAMS.get(rule.endpoint, {})
     wanted = rule.arguments - set(rule.defaults or {})
     unknown = sorted(wanted - set(PARAMS) - set(special))
@@ -247,7 +290,9 @@ def build_url(rule: Rule, ctx: Ctx) -> tuple[str | None, str | None]:
             try:
                 ctx.values[name] = resolver(ctx) if callable(resolver) else resolver
             except Unresolved as exc:
-                return None, f"{rule.rule} [{rule.endpoint}] parameter {name!r}: {exc}"
+                if not refused:
+                    return None, f"{rule.rule} [{rule.endpoint}] parameter {name!r}: {exc}"
+                ctx.values[name] = placeholder(rule, name)
     url = rule.build(ctx.values, append_unknown=False)[1]
     query = ENDPOINT_QUERY.get(rule.endpoint)
     return (f"{url}?{query}" if query else url), None
@@ -272,7 +317,7 @@ def run_matrix(app: Flask, role: str, post_phase: bool) -> list[str]:
             farsta = db.scalar(select(District).where(District.code == VISIBLE_DISTRICT))
             other = db.scalar(select(District).where(District.code == HIDDEN_DISTRICT))
             ctx = make_ctx(db, role, farsta, {farsta.id})
-            url, unknown = build_url(rule, ctx)
+            url, unknown = build_url(rule, ctx, refused_anyway(audience, role))
             checks = [(url, None)]
             takes_district = rule.arguments & set(DISTRICT_PARAMS)
             if (url and role == LOCAL and takes_district and PUBLIC not in audience
