@@ -25,7 +25,7 @@ from datetime import date
 from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from survey.models import (
@@ -35,6 +35,8 @@ from survey.models import (
     ResponseCount,
     Rollup,
     Wave,
+    wave_dimension,
+    wave_status,
 )
 from survey.spec import InstrumentSpec, QuestionSpec, instrument_spec
 from survey.units import decode_extra
@@ -227,6 +229,54 @@ def headcounts(db: Session, wave_id: int) -> dict[tuple[int, int | None], int]:
     return {(d, s): n for d, s, n in rows}
 
 
+class WaveInfo(NamedTuple):
+    """A wave as plain values: what a submission needs, read with one small query."""
+
+    id: int
+    name: str
+    instrument_id: int
+    opens_on: date
+    closes_on: date
+    state: str
+    mode: str
+    ask_district: bool
+    ask_service_area: bool
+    ask_staff_role: bool
+    dimension_ids: tuple[int, ...]
+
+    def status(self, today: date) -> str:
+        return wave_status(self.state, self.opens_on, self.closes_on, today)
+
+
+_wave_table = Wave.__table__
+#: built once: a prebuilt statement keeps its cache key, so executing it is cheap
+_WAVE_ROW = select(
+    *(_wave_table.c[name] for name in WaveInfo._fields if name != "dimension_ids")
+).where(_wave_table.c.id == bindparam("wave_id"))
+_WAVE_DIMENSIONS = (
+    select(wave_dimension.c.dimension_id)
+    .where(wave_dimension.c.wave_id == bindparam("wave_id"))
+    .order_by(wave_dimension.c.dimension_id)
+)
+
+
+def wave_info(db: Session, wave_id: int) -> WaveInfo | None:
+    """The wave's current state and settings. The row is read every time (an administrator
+    may close the wave at any moment); its extra dimensions, fixed at creation, are cached."""
+    connection = db.connection()
+    row = connection.execute(_WAVE_ROW, {"wave_id": wave_id}).first()
+    if row is None:
+        return None
+    cache: dict[int, tuple[int, ...]] = current_app.extensions.setdefault(
+        "survey_wave_dimensions", {}
+    )
+    dimension_ids = cache.get(wave_id)
+    if dimension_ids is None:
+        dimension_ids = tuple(connection.execute(_WAVE_DIMENSIONS, {"wave_id": wave_id}).scalars())
+        cache[wave_id] = dimension_ids
+    return WaveInfo(*row, dimension_ids)
+
+
 def list_waves(db: Session) -> list[Wave]:
     """Every wave, newest first."""
     return list(db.scalars(select(Wave).order_by(Wave.opens_on.desc(), Wave.name)))
@@ -254,7 +304,7 @@ def latest_instrument(db: Session, code: str) -> Instrument | None:
     )
 
 
-def wave_instrument(db: Session, wave: Wave) -> InstrumentSpec:
+def wave_instrument(db: Session, wave: Wave | WaveInfo) -> InstrumentSpec:
     """The questionnaire of a wave (sections and questions, cached once frozen)."""
     spec = instrument_spec(db, wave.instrument_id)
     assert spec is not None  # noqa: S101  (foreign key)

@@ -17,6 +17,7 @@ from core.i18n import _l
 from core.org import Dimension, District, ServiceArea, StaffRole, list_active
 from survey.models import CLOSED, NOT_PUBLISHED, NOT_YET_OPEN, InvitationCode, Wave
 from survey.models.bilingual import current_language
+from survey.queries import WaveInfo
 from survey.units import Unit, encode_extra
 
 #: how long a worker trusts its copy of the organisation lists
@@ -105,12 +106,12 @@ UNIT_FIELDS = (
 PICK_ERROR = _l("Choose one of the listed options.")
 
 
-def wave_dimensions(wave: Wave, choices: OrgChoices) -> list[DimensionChoices]:
-    return [choices.dimensions[d.id] for d in wave.dimensions if d.id in choices.dimensions]
+def wave_dimensions(wave: Wave | WaveInfo, choices: OrgChoices) -> list[DimensionChoices]:
+    return [choices.dimensions[d] for d in wave.dimension_ids if d in choices.dimensions]
 
 
 def parse_unit(
-    wave: Wave,
+    wave: Wave | WaveInfo,
     form: Mapping[str, str],
     choices: OrgChoices,
     code: InvitationCode | None = None,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Table, insert, update
+from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.orm import Session
 
 from core.db import new_uuid
@@ -32,6 +32,7 @@ from survey.models import (
     UsedSubmissionToken,
     Wave,
 )
+from survey.queries import WaveInfo
 from survey.spec import InstrumentSpec, instrument_spec
 from survey.units import Unit
 
@@ -44,6 +45,21 @@ ROLLUP_KEY = (
     "value",
 )
 CELL_KEY = ("wave_id", "district_id", "service_area_id", "staff_role_id", "extra_key")
+_codes = InvitationCode.__table__
+_CONSUME_CODE = (
+    update(_codes)
+    .where(
+        _codes.c.code == bindparam("b_code"),
+        _codes.c.wave_id == bindparam("b_wave_id"),
+        _codes.c.used.is_(False),
+    )
+    .values(used=True)
+)
+_INSERTS = {
+    "response": insert(Response.__table__),
+    "answer": insert(Answer.__table__),
+    "text": insert(FreeTextAnswer.__table__),
+}
 
 
 class SubmissionRefused(Exception):
@@ -69,7 +85,7 @@ class NewResponse:
 
 def submit(
     db: Session,
-    wave: Wave,
+    wave: Wave | WaveInfo,
     unit: Unit,
     answers: Mapping[int, AnswerValue],
     *,
@@ -99,26 +115,14 @@ def submit(
 def spend_token(db: Session, wave_id: int, token: str) -> bool:
     """Record a submission token as used; False when it already was. (SQLAlchemy 2.1
     reports the rowcount of an INSERT on PostgreSQL only when asked to preserve it.)"""
-    result = db.execute(
-        _upsert_statement(db, UsedSubmissionToken.__table__, ("token",), ())
-        .execution_options(preserve_rowcount=True),
-        {"token": token, "wave_id": wave_id},
-    )
+    statement = _upsert_statement(db, UsedSubmissionToken.__table__, ("token",), ())
+    result = db.connection().execute(statement, {"token": token, "wave_id": wave_id})
     return result.rowcount == 1
 
 
 def consume_code(db: Session, wave_id: int, code: str) -> bool:
     """Mark an invitation code used; False when it is unknown, of another wave or used."""
-    result = db.execute(
-        update(InvitationCode)
-        .where(
-            InvitationCode.code == code,
-            InvitationCode.wave_id == wave_id,
-            InvitationCode.used.is_(False),
-        )
-        .values(used=True)
-        .execution_options(synchronize_session=False)
-    )
+    result = db.connection().execute(_CONSUME_CODE, {"b_code": code, "b_wave_id": wave_id})
     return result.rowcount == 1
 
 
@@ -164,11 +168,13 @@ def store_responses(
                 rollups[(wave_id, *cell, question_id, value)] += 1
     if not response_rows:
         return []
-    db.execute(insert(Response.__table__), response_rows)
+    # Core statements on the session's connection: same transaction, no ORM overhead
+    connection = db.connection()
+    connection.execute(_INSERTS["response"], response_rows)
     if answer_rows:
-        db.execute(insert(Answer.__table__), answer_rows)
+        connection.execute(_INSERTS["answer"], answer_rows)
     if text_rows:
-        db.execute(insert(FreeTextAnswer.__table__), text_rows)
+        connection.execute(_INSERTS["text"], text_rows)
     add_to_counters(db, rollups, cells)
     return [row["id"] for row in response_rows]
 
@@ -187,7 +193,7 @@ def add_to_counters(
             rows = [
                 dict(zip(names, key, strict=True), count=n) for key, n in sorted(counts.items())
             ]
-            db.execute(_upsert_statement(db, table, names, ("count",)), rows)
+            db.connection().execute(_upsert_statement(db, table, names, ("count",)), rows)
 
 
 _statements: dict[tuple, Any] = {}
@@ -195,7 +201,9 @@ _statements: dict[tuple, Any] = {}
 
 def _upsert_statement(db: Session, table: Table, keys: tuple[str, ...], added: tuple[str, ...]):
     """``INSERT … ON CONFLICT (keys) DO UPDATE SET col = col + excluded.col`` (or ``DO
-    NOTHING`` when ``added`` is empty) for SQLite or PostgreSQL; built once per dialect."""
+    NOTHING`` when ``added`` is empty) for SQLite or PostgreSQL; built once per dialect.
+    ``DO NOTHING`` keeps its rowcount (SQLAlchemy 2.1 reports -1 for an INSERT on
+    PostgreSQL otherwise), so that callers can tell whether the row was new."""
     dialect = db.get_bind().dialect.name
     cache_key = (dialect, table.name, keys, added)
     statement = _statements.get(cache_key)
@@ -213,6 +221,8 @@ def _upsert_statement(db: Session, table: Table, keys: tuple[str, ...], added: t
                 set_={name: table.c[name] + statement.excluded[name] for name in added},
             )
         else:
-            statement = statement.on_conflict_do_nothing(index_elements=list(keys))
+            statement = statement.on_conflict_do_nothing(
+                index_elements=list(keys)
+            ).execution_options(preserve_rowcount=True)
         _statements[cache_key] = statement
     return statement

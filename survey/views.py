@@ -31,7 +31,6 @@ from survey.respond import (
 from survey.services import SubmissionRefused, submit
 from survey.tokens import (
     display_code,
-    issue_submission_token,
     normalize_code,
     valid_submission_token,
 )
@@ -48,14 +47,14 @@ def today() -> date:
     return date.today()
 
 
-def _wave_or_404(wave_id: int) -> Wave:
+def wave_or_404(wave_id: int) -> Wave:
     wave = get_session().get(Wave, wave_id)
     if wave is None:
         abort(404)
     return wave
 
 
-def _not_open(wave: Wave):
+def not_open_page(wave: Wave):
     """The page for a wave that does not take answers now, or None when it is open."""
     status = wave.status(today())
     if status == OPEN:
@@ -66,7 +65,7 @@ def _not_open(wave: Wave):
     return render_template("survey/not_open.html", wave=wave, message=message, status=status)
 
 
-def _check_code(wave: Wave, raw: str | None) -> tuple[InvitationCode | None, object | None]:
+def check_code(wave: Wave, raw: str | None) -> tuple[InvitationCode | None, object | None]:
     code = find_code(get_session(), wave, normalize_code(raw))
     if code is None:
         return None, CODE_UNKNOWN
@@ -98,8 +97,8 @@ def home_panel_context() -> dict:
 @public
 def start(wave_id: int):
     """Introduction and the unit (open link) or invitation code; then the first page."""
-    wave = _wave_or_404(wave_id)
-    closed = _not_open(wave)
+    wave = wave_or_404(wave_id)
+    closed = not_open_page(wave)
     if closed is not None:
         return closed
     db = get_session()
@@ -109,7 +108,7 @@ def start(wave_id: int):
     if request.method == "POST":
         code = None
         if wave.mode == INVITATION_CODES:
-            code, error = _check_code(wave, request.form.get("code"))
+            code, error = check_code(wave, request.form.get("code"))
             if error:
                 errors["code"] = error
         unit, unit_errors = parse_unit(wave, request.form, choices, code)
@@ -131,8 +130,8 @@ def start(wave_id: int):
 @public
 def page(wave_id: int, number: int):
     """One section; answers go into the draft when moving on, back or saving for later."""
-    wave = _wave_or_404(wave_id)
-    closed = _not_open(wave)
+    wave = wave_or_404(wave_id)
+    closed = not_open_page(wave)
     if closed is not None:
         return closed
     db = get_session()
@@ -175,8 +174,8 @@ def page(wave_id: int, number: int):
 @public
 def review(wave_id: int):
     """All answers with links to change them; sending them stores the response."""
-    wave = _wave_or_404(wave_id)
-    closed = _not_open(wave)
+    wave = wave_or_404(wave_id)
+    closed = not_open_page(wave)
     if closed is not None:
         return closed
     db = get_session()
@@ -224,7 +223,7 @@ def review(wave_id: int):
 @public
 def later(wave_id: int):
     """The resume code of the current draft, to continue on this or another device."""
-    wave = _wave_or_404(wave_id)
+    wave = wave_or_404(wave_id)
     draft = _current_draft(wave)
     if draft is None:
         return redirect(url_for(".start", wave_id=wave.id))
@@ -273,57 +272,5 @@ def resume_page(spec, answers) -> int | None:
 @bp.get("/<int:wave_id>/thanks")
 @public
 def thanks(wave_id: int):
-    wave = _wave_or_404(wave_id)
+    wave = wave_or_404(wave_id)
     return render_template("survey/thanks.html", wave=wave, feedback_url=feedback_url())
-
-
-@bp.route("/<int:wave_id>/all", methods=["GET", "POST"])
-@public
-def single(wave_id: int):
-    """The whole questionnaire on one page; sending it stores the response at once."""
-    wave = _wave_or_404(wave_id)
-    closed = _not_open(wave)
-    if closed is not None:
-        return closed
-    db = get_session()
-    spec = wave_instrument(db, wave)
-    choices = org_choices(db)
-    if request.method == "GET":
-        return render_template(
-            "survey/single.html", wave=wave, spec=spec, choices=choices,
-            dimensions=wave_dimensions(wave, choices), values={}, errors={},
-            token=issue_submission_token(wave.id), form_error=None,
-        )
-    form = request.form
-    token = form.get("submission_token")
-    code = None
-    errors: dict[str, object] = {}
-    if wave.mode == INVITATION_CODES:
-        code, error = _check_code(wave, form.get("code"))
-        if error:
-            errors["code"] = error
-    unit, unit_errors = parse_unit(wave, form, choices, code)
-    if wave.mode != INVITATION_CODES or code is not None:
-        errors.update(unit_errors)
-    answers, answer_errors = validate_answers(spec.questions, form)
-    errors.update(answer_errors)
-    form_error = None
-    if not valid_submission_token(wave.id, token):
-        form_error, token = FORM_EXPIRED, issue_submission_token(wave.id)
-    if not errors and form_error is None:
-        given = {qid: value for qid, value in answers.items() if value is not None}
-        try:
-            submit(db, wave, unit, given, token=token,
-                   invitation_code=code.code if code else None, today=today())
-        except SubmissionRefused:
-            db.rollback()
-            errors["code"] = CODE_USED
-        else:
-            db.commit()
-            return redirect(url_for(".thanks", wave_id=wave.id), code=303)
-    values = dict(form)
-    return render_template(
-        "survey/single.html", wave=wave, spec=spec, choices=choices,
-        dimensions=wave_dimensions(wave, choices), values=values, errors=errors,
-        token=token, form_error=form_error,
-    ), 422

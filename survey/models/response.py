@@ -2,8 +2,10 @@
 
 What is *not* here is the point: no user, IP address, user agent or time of day; random
 primary keys; on SQLite the tables holding answers are ``WITHOUT ROWID`` so that even the
-physical order does not reveal the order of submission. Free-text answers live apart from
-the response they came with, so a comment cannot be joined to its writer's other answers.
+physical order does not reveal the order of submission. The tables written by every
+submission carry no secondary indexes: each one would cost a page write per response.
+Free-text answers live apart from the response they came with, so a comment cannot be
+joined to its writer's other answers.
 
 Unit columns of the counters use 0 for "not asked in this wave" (SQL treats NULLs as
 distinct, which would defeat the upsert's conflict target). ``extra_key`` encodes the
@@ -29,9 +31,8 @@ class Response(Base):
     __tablename__ = "survey_response"
     __table_args__ = (NO_ROWID,)
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    wave_id: Mapped[int] = mapped_column(
-        ForeignKey("survey_wave.id", ondelete="CASCADE"), index=True
-    )
+    #: not indexed: only the recomputation of counters and exports read responses by wave
+    wave_id: Mapped[int] = mapped_column(ForeignKey("survey_wave.id", ondelete="CASCADE"))
     district_id: Mapped[int | None] = mapped_column(
         ForeignKey("district.id", ondelete="RESTRICT")
     )
@@ -54,7 +55,7 @@ class Answer(Base):
         ForeignKey("survey_response.id", ondelete="CASCADE"), primary_key=True
     )
     question_id: Mapped[int] = mapped_column(
-        ForeignKey("survey_question.id", ondelete="CASCADE"), primary_key=True, index=True
+        ForeignKey("survey_question.id", ondelete="CASCADE"), primary_key=True
     )
     value: Mapped[int] = mapped_column(Integer)
 
@@ -65,13 +66,14 @@ class FreeTextAnswer(Base):
 
     __tablename__ = "survey_free_text"
     __table_args__ = (NO_ROWID,)
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    # the key clusters a question's answers (read together) in random order within it
     wave_id: Mapped[int] = mapped_column(
-        ForeignKey("survey_wave.id", ondelete="CASCADE"), index=True
+        ForeignKey("survey_wave.id", ondelete="CASCADE"), primary_key=True
     )
     question_id: Mapped[int] = mapped_column(
-        ForeignKey("survey_question.id", ondelete="CASCADE"), index=True
+        ForeignKey("survey_question.id", ondelete="CASCADE"), primary_key=True
     )
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
     district_id: Mapped[int] = mapped_column(Integer, default=0)
     service_area_id: Mapped[int] = mapped_column(Integer, default=0)
     staff_role_id: Mapped[int] = mapped_column(Integer, default=0)
@@ -83,6 +85,7 @@ class Rollup(Base):
     """How many responses of a unit cell gave ``value`` to a question."""
 
     __tablename__ = "survey_rollup"
+    __table_args__ = (NO_ROWID,)
     wave_id: Mapped[int] = mapped_column(
         ForeignKey("survey_wave.id", ondelete="CASCADE"), primary_key=True
     )
@@ -101,6 +104,7 @@ class ResponseCount(Base):
     """How many responses a unit cell has."""
 
     __tablename__ = "survey_response_count"
+    __table_args__ = (NO_ROWID,)
     wave_id: Mapped[int] = mapped_column(
         ForeignKey("survey_wave.id", ondelete="CASCADE"), primary_key=True
     )
@@ -119,9 +123,7 @@ class UsedSubmissionToken(Base):
     __tablename__ = "survey_used_token"
     __table_args__ = (NO_ROWID,)
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
-    wave_id: Mapped[int] = mapped_column(
-        ForeignKey("survey_wave.id", ondelete="CASCADE"), index=True
-    )
+    wave_id: Mapped[int] = mapped_column(ForeignKey("survey_wave.id", ondelete="CASCADE"))
 
 
 class ResumeDraft(Base):

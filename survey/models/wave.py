@@ -75,6 +75,11 @@ class Wave(Base):
         """One of NOT_PUBLISHED, NOT_YET_OPEN, OPEN, CLOSED on ``today``."""
         return wave_status(self.state, self.opens_on, self.closes_on, today)
 
+    @property
+    def dimension_ids(self) -> tuple[int, ...]:
+        """The extra dimensions asked (fixed when the wave is created)."""
+        return tuple(d.id for d in self.dimensions)
+
     def __repr__(self) -> str:
         return f"<Wave {self.name}>"
 
