@@ -16,7 +16,8 @@ from typing import Any
 from flask import Flask, url_for
 from sqlalchemy import Table, select
 
-from core.access import ADMIN, AUTHENTICATED, PUBLIC, audience_of
+from core.access import ADMIN, AUTHENTICATED, FACILITATOR, LOCAL, PUBLIC, audience_of
+from core.auth import User
 from core.db import Base, get_session
 
 #: parameters whose table name does not follow from the parameter name
@@ -122,10 +123,23 @@ def _table_for(argument: str) -> Table | None:
 class UrlFiller:
     """Builds a concrete URL for each route from the data in the app's database."""
 
-    def __init__(self, app: Flask, **overrides: Any):
+    def __init__(self, app: Flask, role: str | None = None, **overrides: Any):
+        """``role``: choose rows that role may use (a facilitator's own tables and notes,
+        a local steering group's own districts)."""
         self.app = app
         self.overrides = overrides
         self.missing: set[str] = set()
+        self.owner: dict[str, Any] = {}
+        if role in (FACILITATOR, LOCAL):
+            from tests.demo_site import ROLE_USERS
+
+            with app.app_context():
+                user = get_session().scalar(select(User).where(
+                    User.username == ROLE_USERS[role]))
+                if role == FACILITATOR:
+                    self.owner["facilitator_id"] = [user.id]
+                else:
+                    self.owner["district_id"] = [d.id for d in user.districts]
 
     def values(self, route: Route) -> dict[str, Any]:
         chosen: dict[str, Any] = {}
@@ -166,6 +180,17 @@ class UrlFiller:
         for name, value in chosen.items():
             if name in table.c and name != column:
                 stmt = stmt.where(table.c[name] == value)
+        for name, allowed in self.owner.items():
+            if name in table.c:
+                stmt = stmt.where(table.c[name].in_(allowed))
+        if "facilitator_id" in self.owner and "table_id" in table.c and "table_id" not in chosen:
+            tables = Base.metadata.tables["cafe_table"]
+            stmt = stmt.where(table.c.table_id.in_(select(tables.c.id).where(
+                tables.c.facilitator_id.in_(self.owner["facilitator_id"]))))
+        if "facilitator_id" in self.owner and table.name == "cafe_event":
+            tables = Base.metadata.tables["cafe_table"]
+            stmt = stmt.where(table.c.id.in_(select(tables.c.cafe_id).where(
+                tables.c.facilitator_id.in_(self.owner["facilitator_id"]))))
         order = [
             (table.c[name] == wanted).desc() for name, wanted in PREFER.items() if name in table.c
         ]
@@ -174,3 +199,18 @@ class UrlFiller:
             self.missing.add(f"{table.name}.{column}")
             return 1 if column == "id" else "0" * 32
         return value
+
+
+_collection: list[Route] = []
+
+
+def collection_routes() -> list[Route]:
+    """The routes, for parametrising tests at collection time (an app on an empty memory
+    database: only the URL map is read)."""
+    if not _collection:
+        from app import create_app
+
+        app = create_app({"TESTING": True, "SECRET_KEY": "collection",
+                          "DATABASE_URL": "sqlite://"})
+        _collection.extend(routes(app))
+    return _collection

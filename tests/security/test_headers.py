@@ -52,7 +52,7 @@ def header_problems(response) -> list[str]:
 @pytest.mark.parametrize("role", (None, *ROLES), ids=lambda r: r or "anonymous")
 def test_security_headers_on_every_route(site, role):
     client = sign_in(site.test_client(), site, role)
-    filler = UrlFiller(site)
+    filler = UrlFiller(site, role)
     failures, statuses = [], []
     for route in routes(site):
         url = filler.url(route)

@@ -1,0 +1,51 @@
+"""Fixtures of the fuzz suite: the demo city (CSRF off, so that hostile values reach the
+views), an index of the forms its pages show, and the server errors the app logged."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+
+from tests.demo_site import app_for, demo_copy, session_workdir
+from tests.fuzz.crawl import FormIndex
+
+
+class ErrorLog(logging.Handler):
+    """Keeps the tracebacks of unhandled errors (core.web logs them before the 500 page)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def text(self) -> str:
+        formatter = logging.Formatter()
+        return "\n".join(formatter.format(r) for r in self.records[-3:])
+
+
+@pytest.fixture(scope="module")
+def fuzz_site(tmp_path_factory, request) -> Iterator[Flask]:
+    name = request.module.__name__.rsplit(".", 1)[-1]
+    app = app_for(demo_copy(session_workdir(tmp_path_factory), f"fuzz-{name}"),
+                  WTF_CSRF_ENABLED=False)
+    yield app
+    app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture(scope="module")
+def form_index(fuzz_site) -> FormIndex:
+    return FormIndex.crawl(fuzz_site)
+
+
+@pytest.fixture
+def error_log() -> Iterator[ErrorLog]:
+    handler = ErrorLog()
+    logger = logging.getLogger("medarbetardialog")
+    logger.addHandler(handler)
+    yield handler
+    logger.removeHandler(handler)
