@@ -10,12 +10,16 @@ through ``live_app`` (``with live_app.app_context(): ...; get_session().commit()
         page.goto(live_server + "/login")
         ...
         assert live_server.requests  # (method, path) of every request the server got
+
+Journeys over the full demo city use ``demo_server`` instead (module-scoped, its own copy of
+the demo database) and the helpers in tests/browser/journey.py.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,6 +30,7 @@ from app import create_app
 from core.db import get_session
 from core.seed import seed_organisation
 from tests.conftest import _empty_all_tables
+from tests.demo_site import app_for, demo_copy, session_workdir
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -36,6 +41,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    "--disable-quic",
 ]
 #: put on a browser test module: ``pytestmark = needs_chromium``
 needs_chromium = pytest.mark.skipif(
@@ -70,11 +76,11 @@ def live_app(database_url: str) -> Iterator[Flask]:
     application.extensions["db_engine"].dispose()
 
 
-@pytest.fixture
-def live_server(live_app: Flask) -> Iterator[LiveServer]:
-    """Serve ``live_app`` on 127.0.0.1 at a free port from a background thread."""
+@contextmanager
+def serving(app: Flask) -> Iterator[LiveServer]:
+    """Serve ``app`` on 127.0.0.1 at a free port from a background thread."""
     log: list[tuple[str, str]] = []
-    inner = live_app.wsgi_app
+    inner = app.wsgi_app
 
     def logged(environ, start_response):
         log.append((environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")))
@@ -84,11 +90,31 @@ def live_server(live_app: Flask) -> Iterator[LiveServer]:
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     url = LiveServer(f"http://127.0.0.1:{server.server_port}")
-    url.app = live_app
+    url.app = app
     url.requests = log
-    yield url
-    server.shutdown()
-    thread.join(5)
+    try:
+        yield url
+    finally:
+        server.shutdown()
+        thread.join(5)
+
+
+@pytest.fixture
+def live_server(live_app: Flask) -> Iterator[LiveServer]:
+    """Serve ``live_app`` on 127.0.0.1 at a free port from a background thread."""
+    with serving(live_app) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory, request) -> Iterator[LiveServer]:
+    """The whole demo city (``flask demo load``, see tests/demo_site.py) served for one test
+    module, on its own copy of the demo database, CSRF on."""
+    name = request.module.__name__.rsplit(".", 1)[-1]
+    app = app_for(demo_copy(session_workdir(tmp_path_factory), f"browser-{name}"))
+    with serving(app) as url:
+        yield url
+    app.extensions["db_engine"].dispose()
 
 
 @pytest.fixture(scope="session")
