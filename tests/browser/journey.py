@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
-         "device_scale_factor": 2}
+         "device_scale_factor": 1}
 TABLET = {"viewport": {"width": 1024, "height": 768}, "has_touch": True}
 LAPTOP = {"viewport": {"width": 1366, "height": 900}}
 #: the browser's own language for each of the product's languages
