@@ -7,12 +7,15 @@ views commit.
 
 from __future__ import annotations
 
+import logging
+import time
 import uuid
 from typing import Any
 
 from flask import Flask, current_app, g
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING_CONVENTION = {
@@ -44,8 +47,26 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+#: how long a new server connection is retried while the server refuses it (restarting)
+CONNECT_RETRY_SECONDS = 3.0
+
+
+def _connect_with_retry(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+    """Open a server connection, retrying for a few seconds while the server refuses
+    (a restart takes about a second): requests then wait instead of failing."""
+    deadline = time.monotonic() + CONNECT_RETRY_SECONDS
+    while True:
+        try:
+            return dialect.loaded_dbapi.connect(*cargs, **cparams)
+        except dialect.loaded_dbapi.OperationalError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.2)
+
+
 def make_engine(url: str, echo: bool = False) -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout."""
+    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout, a server
+    database stale-connection checks and connection retries."""
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     elif url.startswith("postgres://"):
@@ -58,6 +79,8 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        event.listen(engine, "do_connect", _connect_with_retry)
     return engine
 
 
@@ -71,9 +94,17 @@ def init_app(app: Flask) -> None:
     def _close_session(exc: BaseException | None) -> None:
         session: Session | None = g.pop("db_session", None)
         if session is not None:
-            if exc is not None:
-                session.rollback()
-            session.close()
+            try:
+                if exc is not None:
+                    session.rollback()
+                session.close()
+            except DBAPIError:
+                # The connection died under us (the database server restarted): the
+                # server has discarded the transaction, so drop the connection instead
+                # of failing a response that is already made.
+                logging.getLogger("medarbetardialog").warning(
+                    "database connection lost while closing a session")
+                session.invalidate()
 
 
 def get_engine() -> Engine:

@@ -4,6 +4,7 @@ and the load test retry it); other database errors stay 500."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from core.access import public
@@ -38,3 +39,56 @@ def test_lost_database_connection_gives_503_with_retry_after(failing_app):
 def test_other_database_errors_stay_500(failing_app):
     response = failing_app.test_client().get("/test-db-integrity")
     assert response.status_code == 500
+
+
+def test_a_connection_lost_while_closing_the_session_does_not_fail_the_response(app):
+    from core.db import get_session
+
+    closed = []
+
+    def view():
+        session = get_session()
+        session.execute(text("SELECT 1"))
+
+        def lost():
+            raise OperationalError("ROLLBACK", {}, _DriverError("terminating connection"))
+
+        session.close = lost
+        session.invalidate = lambda: closed.append(True)
+        return "made"
+
+    app.add_url_rule("/test-db-close", "test_db_close", public(view))
+    response = app.test_client().get("/test-db-close")
+    assert response.status_code == 200 and response.get_data(as_text=True) == "made"
+    assert closed == [True]
+
+
+class _FakeDbapi:
+    class OperationalError(Exception):
+        pass
+
+    def __init__(self, refusals: int) -> None:
+        self.refusals = refusals
+        self.attempts = 0
+
+    def connect(self, *args, **kwargs):
+        self.attempts += 1
+        if self.attempts <= self.refusals:
+            raise self.OperationalError("the database system is starting up")
+        return "connection"
+
+
+def test_server_connections_are_retried_while_the_server_restarts(monkeypatch):
+    from types import SimpleNamespace
+
+    from core import db
+
+    monkeypatch.setattr(db.time, "sleep", lambda _s: None)
+    dbapi = _FakeDbapi(refusals=3)
+    dialect = SimpleNamespace(loaded_dbapi=dbapi)
+    assert db._connect_with_retry(dialect, None, (), {}) == "connection"
+    assert dbapi.attempts == 4
+
+    monkeypatch.setattr(db, "CONNECT_RETRY_SECONDS", 0.0)
+    with pytest.raises(_FakeDbapi.OperationalError):
+        db._connect_with_retry(SimpleNamespace(loaded_dbapi=_FakeDbapi(refusals=1)), None, (), {})
