@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import sys
 import threading
 import time
@@ -26,6 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (  # noqa: E402
     HOST,
+    OUT,
+    ROOT,
     PostgresCluster,
     Server,
     create_app_for,
@@ -36,6 +39,9 @@ from _common import (  # noqa: E402
 )
 from _load import CONNECTION_ERRORS, Browser, Tally, run_people  # noqa: E402
 from _respondent import AnswerPlan, Events, respondent  # noqa: E402
+
+#: the last run's gunicorn log (access lines carry no address or time; errors in full)
+SERVER_LOG = OUT / "loadfault-gunicorn.log"
 
 
 @dataclass
@@ -185,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
                 browser = Browser(HOST, server.port)
                 try:
                     respondent(browser, wave_id, plan, rng, tally, events,
-                               ambiguous=iteration % 7 == 3, repeat=iteration % 5 == 1)
+                               ambiguous=(index + iteration) % 6 == 2,
+                               repeat=(index + iteration) % 4 == 1)
                 finally:
                     browser.close()
 
@@ -193,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
             for timer in faults:
                 timer.join()
             log_tail = server.log_tail(15)
+            OUT.mkdir(parents=True, exist_ok=True)
+            shutil.copy(server.log_path, SERVER_LOG)
         finally:
             server.stop()
         counts = count_database(instance, wave_id, plan.counted)
@@ -222,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {line}")
     if failed:
         print("server log (last lines):\n" + log_tail)
+    print(f"server log: {SERVER_LOG.relative_to(ROOT)}")
     print(f"result: {'FAILED (' + ', '.join(failed) + ')' if failed else 'OK'}")
     return 1 if failed else 0
 
