@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     from core.i18n import _l
     from core.web import HomePanel, register_home_panel, register_nav
     from survey import (
+        export,  # noqa: F401  (adds the analysts' raw-responses CSV to the blueprint)
         import_cli,  # noqa: F401  (adds ``flask survey import``)
         one_page,  # noqa: F401  (adds the one-page form to the blueprint)
     )

@@ -20,7 +20,7 @@ import io
 from collections.abc import Iterator
 from typing import TextIO
 
-from flask import Blueprint, Response, abort, current_app, stream_with_context
+from flask import Response, abort, current_app, stream_with_context
 from sqlalchemy import String, and_, case, cast, func, select
 from sqlalchemy.orm import Session
 
@@ -31,6 +31,7 @@ from survey.models import CANNOT_ANSWER, COUNTED_TYPES, Answer, ResponseCount, W
 from survey.models import Response as SurveyResponse
 from survey.queries import wave_instrument
 from survey.units import decode_extra
+from survey.views import bp
 
 #: how a "cannot answer" is written (the respondent form's value for it)
 CANNOT_ANSWER_CELL = "na"
@@ -168,8 +169,11 @@ def write_csv(db: Session, wave: Wave, stream: TextIO, minimum: int) -> None:
         stream.write(chunk)
 
 
+@bp.get("/<int:wave_id>/responses.csv")
+@requires(CENTRAL)
 def responses_csv(wave_id: int):
-    """Download the raw responses of a wave (units below the minimum group size left out)."""
+    """Download the raw responses of a wave (units below the minimum group size left out);
+    for central analysts and administrators."""
     db = get_session()
     wave = db.get(Wave, wave_id)
     if wave is None:
@@ -186,11 +190,3 @@ def responses_csv(wave_id: int):
 def _with_bom(lines: Iterator[str]) -> Iterator[str]:
     yield "\ufeff"  # so that spreadsheet programs read the file as UTF-8
     yield from lines
-
-
-def register_export(bp: Blueprint) -> None:
-    """Add ``GET /survey/<wave_id>/responses.csv`` (central analysts and administrators)
-    to the survey blueprint; call before the blueprint is registered."""
-    bp.add_url_rule(
-        "/<int:wave_id>/responses.csv", "responses_csv", requires(CENTRAL)(responses_csv)
-    )

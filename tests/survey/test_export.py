@@ -104,3 +104,31 @@ def test_every_unit_shown_when_the_minimum_allows(db):
     db.commit()
     assert len(_export(db, wave, minimum=3)) == 4
     assert len(_export(db, wave, minimum=4)) == 1
+
+
+def test_download_is_for_central_analysts(db, client, login):
+    wave = _wave(db)
+    db.commit()
+    path = f"/survey/{wave.id}/responses.csv"
+    assert client.get(path).status_code in (302, 401, 403)
+    login("local")
+    assert client.get(path).status_code == 403
+
+
+def test_download_as_central_analyst(db, client, login):
+    wave = _wave(db)
+    spec = instrument_spec(db, wave.instrument_id)
+    trivs = spec.questions[0].id
+    store_responses(db, wave.id, spec, [
+        NewResponse(_unit(db, "farsta"), {trivs: 4}, date.today()) for _ in range(5)
+    ])
+    db.commit()
+    login("central")
+    response = client.get(f"/survey/{wave.id}/responses.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeffdistrict;service_area;staff_role;tenure;trivs")
+    assert text.count("\nfarsta;ekonomiskt-bistand;socialsekreterare;;4;;") == 5
+    assert client.get("/survey/999999/responses.csv").status_code == 404
