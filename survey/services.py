@@ -2,7 +2,8 @@
 one-time submission token, consumes the invitation code (if any), inserts the response, its
 answers and free text, and bumps the counters. ``store_responses`` is the bulk path used by
 ``submit``, the demo and imports: a handful of statements whatever the number of answers
-(executemany for rows, one upsert batch for counters). Services flush, never commit.
+(executemany for rows, one upsert batch for counters), prepared once per dialect and run on
+the session's connection (``survey.fastsql``). Services flush, never commit.
 
 Answers handed to these functions must already be valid (``survey.answers``): a mapping of
 question id → int (counted types, ``CANNOT_ANSWER`` allowed) or str (free text)."""
@@ -13,13 +14,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy import Table, bindparam, false, insert, true, update
 from sqlalchemy.orm import Session
 
 from core.db import new_uuid
 from core.text import mask_personal_data
+from survey.fastsql import Prepared
 from survey.models import (
     FREE_TEXT,
     OPEN,
@@ -45,21 +46,60 @@ ROLLUP_KEY = (
     "value",
 )
 CELL_KEY = ("wave_id", "district_id", "service_area_id", "staff_role_id", "extra_key")
+RESPONSE_COLUMNS = (
+    "id", "wave_id", "district_id", "service_area_id", "staff_role_id", "extra_key",
+    "submitted_on",
+)
+TEXT_COLUMNS = (
+    "id", "wave_id", "question_id", "district_id", "service_area_id", "staff_role_id",
+    "extra_key", "text",
+)
+
+
+def upsert(table: Table, keys: tuple[str, ...], added: tuple[str, ...]):
+    """A function of the dialect name giving ``INSERT … ON CONFLICT (keys) DO UPDATE SET
+    col = col + excluded.col`` (``DO NOTHING`` when ``added`` is empty), for SQLite or
+    PostgreSQL."""
+
+    def build(dialect: str):
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        elif dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        else:
+            raise RuntimeError(f"no upsert for the {dialect} dialect")
+        statement = dialect_insert(table)
+        if not added:
+            return statement.on_conflict_do_nothing(index_elements=list(keys))
+        return statement.on_conflict_do_update(
+            index_elements=list(keys),
+            set_={name: table.c[name] + statement.excluded[name] for name in added},
+        )
+
+    return build
+
+
 _codes = InvitationCode.__table__
-_CONSUME_CODE = (
+SPEND_TOKEN = Prepared(
+    upsert(UsedSubmissionToken.__table__, ("token",), ()), ("token", "wave_id")
+)
+CONSUME_CODE = Prepared(
     update(_codes)
     .where(
         _codes.c.code == bindparam("b_code"),
         _codes.c.wave_id == bindparam("b_wave_id"),
-        _codes.c.used.is_(False),
+        _codes.c.used == false(),
     )
-    .values(used=True)
+    .values(used=true()),
+    ("b_code", "b_wave_id"),
 )
-_INSERTS = {
-    "response": insert(Response.__table__),
-    "answer": insert(Answer.__table__),
-    "text": insert(FreeTextAnswer.__table__),
-}
+INSERT_RESPONSE = Prepared(insert(Response.__table__), RESPONSE_COLUMNS)
+INSERT_ANSWER = Prepared(insert(Answer.__table__), ("response_id", "question_id", "value"))
+INSERT_TEXT = Prepared(insert(FreeTextAnswer.__table__), TEXT_COLUMNS)
+BUMP_ROLLUP = Prepared(upsert(Rollup.__table__, ROLLUP_KEY, ("count",)), (*ROLLUP_KEY, "count"))
+BUMP_CELL = Prepared(
+    upsert(ResponseCount.__table__, CELL_KEY, ("count",)), (*CELL_KEY, "count")
+)
 
 
 class SubmissionRefused(Exception):
@@ -113,17 +153,13 @@ def submit(
 
 
 def spend_token(db: Session, wave_id: int, token: str) -> bool:
-    """Record a submission token as used; False when it already was. (SQLAlchemy 2.1
-    reports the rowcount of an INSERT on PostgreSQL only when asked to preserve it.)"""
-    statement = _upsert_statement(db, UsedSubmissionToken.__table__, ("token",), ())
-    result = db.connection().execute(statement, {"token": token, "wave_id": wave_id})
-    return result.rowcount == 1
+    """Record a submission token as used; False when it already was."""
+    return SPEND_TOKEN.run(db, (token, wave_id)) == 1
 
 
 def consume_code(db: Session, wave_id: int, code: str) -> bool:
     """Mark an invitation code used; False when it is unknown, of another wave or used."""
-    result = db.connection().execute(_CONSUME_CODE, {"b_code": code, "b_wave_id": wave_id})
-    return result.rowcount == 1
+    return CONSUME_CODE.run(db, (code, wave_id)) == 1
 
 
 def store_responses(
@@ -137,9 +173,9 @@ def store_responses(
     """Insert responses with their answers and free text and add them to the counters.
     Free text is masked for personal data first. Returns the new response ids.
     ``make_id`` gives random ids (the demo passes a seeded generator)."""
-    response_rows: list[dict[str, Any]] = []
-    answer_rows: list[dict[str, Any]] = []
-    text_rows: list[dict[str, Any]] = []
+    response_rows: list[tuple] = []
+    answer_rows: list[tuple] = []
+    text_rows: list[tuple] = []
     rollups: Counter[tuple] = Counter()
     cells: Counter[tuple] = Counter()
     by_id = spec.by_id
@@ -147,36 +183,26 @@ def store_responses(
         response_id = make_id()
         unit = item.unit
         cell = unit.cell
-        response_rows.append({
-            "id": response_id, "wave_id": wave_id, "district_id": unit.district_id,
-            "service_area_id": unit.service_area_id, "staff_role_id": unit.staff_role_id,
-            "extra_key": unit.extra_key, "submitted_on": item.submitted_on,
-        })
+        response_rows.append((  # RESPONSE_COLUMNS
+            response_id, wave_id, unit.district_id, unit.service_area_id, unit.staff_role_id,
+            unit.extra_key, item.submitted_on,
+        ))
         cells[(wave_id, *cell)] += 1
         for question_id, value in item.answers.items():
             if by_id[question_id].type == FREE_TEXT:
-                text_rows.append({
-                    "id": make_id(), "wave_id": wave_id, "question_id": question_id,
-                    "district_id": cell[0], "service_area_id": cell[1], "staff_role_id": cell[2],
-                    "extra_key": cell[3], "text": mask_personal_data(str(value)).text,
-                })
+                text = mask_personal_data(str(value)).text
+                text_rows.append((make_id(), wave_id, question_id, *cell, text))  # TEXT_COLUMNS
                 rollups[(wave_id, *cell, question_id, FREE_TEXT_COUNTED)] += 1
             else:
-                answer_rows.append(
-                    {"response_id": response_id, "question_id": question_id, "value": value}
-                )
+                answer_rows.append((response_id, question_id, value))
                 rollups[(wave_id, *cell, question_id, value)] += 1
     if not response_rows:
         return []
-    # Core statements on the session's connection: same transaction, no ORM overhead
-    connection = db.connection()
-    connection.execute(_INSERTS["response"], response_rows)
-    if answer_rows:
-        connection.execute(_INSERTS["answer"], answer_rows)
-    if text_rows:
-        connection.execute(_INSERTS["text"], text_rows)
+    INSERT_RESPONSE.run_many(db, response_rows)
+    INSERT_ANSWER.run_many(db, answer_rows)
+    INSERT_TEXT.run_many(db, text_rows)
     add_to_counters(db, rollups, cells)
-    return [row["id"] for row in response_rows]
+    return [row[0] for row in response_rows]
 
 
 def add_to_counters(
@@ -185,44 +211,5 @@ def add_to_counters(
     """Add counts to ``survey_rollup`` (keys as ``ROLLUP_KEY``) and ``survey_response_count``
     (keys as ``CELL_KEY``): one upsert batch each, in key order so that concurrent
     transactions lock rows in the same order (no deadlocks on PostgreSQL)."""
-    for table, names, counts in (
-        (Rollup.__table__, ROLLUP_KEY, rollups),
-        (ResponseCount.__table__, CELL_KEY, cells),
-    ):
-        if counts:
-            rows = [
-                dict(zip(names, key, strict=True), count=n) for key, n in sorted(counts.items())
-            ]
-            db.connection().execute(_upsert_statement(db, table, names, ("count",)), rows)
-
-
-_statements: dict[tuple, Any] = {}
-
-
-def _upsert_statement(db: Session, table: Table, keys: tuple[str, ...], added: tuple[str, ...]):
-    """``INSERT … ON CONFLICT (keys) DO UPDATE SET col = col + excluded.col`` (or ``DO
-    NOTHING`` when ``added`` is empty) for SQLite or PostgreSQL; built once per dialect.
-    ``DO NOTHING`` keeps its rowcount (SQLAlchemy 2.1 reports -1 for an INSERT on
-    PostgreSQL otherwise), so that callers can tell whether the row was new."""
-    dialect = db.get_bind().dialect.name
-    cache_key = (dialect, table.name, keys, added)
-    statement = _statements.get(cache_key)
-    if statement is None:
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        elif dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
-        else:
-            raise RuntimeError(f"no upsert for the {dialect} dialect")
-        statement = dialect_insert(table)
-        if added:
-            statement = statement.on_conflict_do_update(
-                index_elements=list(keys),
-                set_={name: table.c[name] + statement.excluded[name] for name in added},
-            )
-        else:
-            statement = statement.on_conflict_do_nothing(
-                index_elements=list(keys)
-            ).execution_options(preserve_rowcount=True)
-        _statements[cache_key] = statement
-    return statement
+    BUMP_ROLLUP.run_many(db, [(*key, n) for key, n in sorted(rollups.items())])
+    BUMP_CELL.run_many(db, [(*key, n) for key, n in sorted(cells.items())])
