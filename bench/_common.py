@@ -213,12 +213,26 @@ def start_server(
     return server
 
 
+_options_cache: dict[str, list[str]] = {}
+
+
+def quiet_options(gunicorn: str) -> list[str]:
+    """``--no-control-socket`` where gunicorn has a control socket (27 and later): every
+    master would otherwise claim the same ~/.gunicorn/gunicorn.ctl, and several benchmark
+    servers (and developers) run at once."""
+    if gunicorn not in _options_cache:
+        shown = subprocess.run([gunicorn, "--help"], capture_output=True, text=True).stdout
+        _options_cache[gunicorn] = ["--no-control-socket"] if "--no-control-socket" in shown else []
+    return _options_cache[gunicorn]
+
+
 def start_app_server(instance: Instance, workers: int = 2) -> Server:
     """This project under gunicorn with ``gunicorn.conf.py`` (production settings) on a
     free loopback port."""
     port = free_port()
+    gunicorn = venv_bin("gunicorn")
     command = [
-        venv_bin("gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
+        gunicorn, "-c", str(ROOT / "gunicorn.conf.py"), *quiet_options(gunicorn),
         "--bind", f"{HOST}:{port}", "--workers", str(workers), "app:create_app()",
     ]
     return start_server(command, instance.env, instance.path / "gunicorn.log", "/healthz",

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from _common import HOST, OUT, ROOT, free_port, start_server
+from _common import HOST, OUT, ROOT, free_port, quiet_options, start_server
 
 BENCH = Path(__file__).resolve().parent
 PEER_PACKAGE = "django-survey-and-report"
@@ -109,7 +109,8 @@ def new_peer_database(database: Path) -> dict:
 
 def start_peer_server(database: Path):
     port = free_port()
-    command = [str(PEER_VENV / "bin" / "gunicorn"), "--workers", "2", "--worker-class", "sync",
+    gunicorn = str(PEER_VENV / "bin" / "gunicorn")
+    command = [gunicorn, *quiet_options(gunicorn), "--workers", "2", "--worker-class", "sync",
                "--bind", f"{HOST}:{port}", "peer_site.wsgi"]
     return start_server(command, peer_env(database), PEER_PROJECT / "gunicorn.log", "/survey/",
                         cwd=PEER_PROJECT)
