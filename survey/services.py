@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import Table, bindparam, false, insert, true, update
@@ -142,14 +142,17 @@ def submit(
     today = today or date.today()
     if wave.status(today) != OPEN:
         raise SubmissionRefused(WAVE_NOT_OPEN)
+    spec = instrument_spec(db, wave.instrument_id)
+    assert spec is not None  # noqa: S101  (foreign key)
+    # all the work in Python first: the first write takes SQLite's write lock, which is
+    # then held only for the statements and the commit
+    rows = prepare_rows(wave.id, spec, [NewResponse(unit, answers, today)])
     if token is not None and not spend_token(db, wave.id, token):
         return None
     if invitation_code is not None and not consume_code(db, wave.id, invitation_code):
         raise SubmissionRefused(CODE_NOT_ACCEPTED)
-    spec = instrument_spec(db, wave.instrument_id)
-    assert spec is not None  # noqa: S101  (foreign key)
-    ids = store_responses(db, wave.id, spec, [NewResponse(unit, answers, today)])
-    return ids[0]
+    write_rows(db, rows)
+    return rows.response_ids[0]
 
 
 def spend_token(db: Session, wave_id: int, token: str) -> bool:
@@ -162,6 +165,61 @@ def consume_code(db: Session, wave_id: int, code: str) -> bool:
     return CONSUME_CODE.run(db, (code, wave_id)) == 1
 
 
+@dataclass
+class Rows:
+    """What storing some responses writes, as tuples in the columns' order."""
+
+    responses: list[tuple] = field(default_factory=list)  # RESPONSE_COLUMNS
+    answers: list[tuple] = field(default_factory=list)  # response_id, question_id, value
+    texts: list[tuple] = field(default_factory=list)  # TEXT_COLUMNS
+    rollups: Counter[tuple] = field(default_factory=Counter)  # ROLLUP_KEY → count
+    cells: Counter[tuple] = field(default_factory=Counter)  # CELL_KEY → count
+
+    @property
+    def response_ids(self) -> list[str]:
+        return [row[0] for row in self.responses]
+
+
+def prepare_rows(
+    wave_id: int,
+    spec: InstrumentSpec,
+    responses: Iterable[NewResponse],
+    make_id: Callable[[], str] = new_uuid,
+) -> Rows:
+    """The rows and counter increments of ``responses``, free text masked for personal data.
+    Pure Python, no database."""
+    rows = Rows()
+    by_id = spec.by_id
+    for item in responses:
+        response_id = make_id()
+        unit = item.unit
+        cell = unit.cell
+        rows.responses.append((
+            response_id, wave_id, unit.district_id, unit.service_area_id, unit.staff_role_id,
+            unit.extra_key, item.submitted_on,
+        ))
+        rows.cells[(wave_id, *cell)] += 1
+        for question_id, value in item.answers.items():
+            if by_id[question_id].type == FREE_TEXT:
+                text = mask_personal_data(str(value)).text
+                rows.texts.append((make_id(), wave_id, question_id, *cell, text))
+                rows.rollups[(wave_id, *cell, question_id, FREE_TEXT_COUNTED)] += 1
+            else:
+                rows.answers.append((response_id, question_id, value))
+                rows.rollups[(wave_id, *cell, question_id, value)] += 1
+    return rows
+
+
+def write_rows(db: Session, rows: Rows) -> None:
+    """Insert prepared rows and add their counts: five statements at most."""
+    if not rows.responses:
+        return
+    INSERT_RESPONSE.run_many(db, rows.responses)
+    INSERT_ANSWER.run_many(db, rows.answers)
+    INSERT_TEXT.run_many(db, rows.texts)
+    add_to_counters(db, rows.rollups, rows.cells)
+
+
 def store_responses(
     db: Session,
     wave_id: int,
@@ -170,39 +228,13 @@ def store_responses(
     *,
     make_id: Callable[[], str] = new_uuid,
 ) -> list[str]:
-    """Insert responses with their answers and free text and add them to the counters.
-    Free text is masked for personal data first. Returns the new response ids.
-    ``make_id`` gives random ids (the demo passes a seeded generator)."""
-    response_rows: list[tuple] = []
-    answer_rows: list[tuple] = []
-    text_rows: list[tuple] = []
-    rollups: Counter[tuple] = Counter()
-    cells: Counter[tuple] = Counter()
-    by_id = spec.by_id
-    for item in responses:
-        response_id = make_id()
-        unit = item.unit
-        cell = unit.cell
-        response_rows.append((  # RESPONSE_COLUMNS
-            response_id, wave_id, unit.district_id, unit.service_area_id, unit.staff_role_id,
-            unit.extra_key, item.submitted_on,
-        ))
-        cells[(wave_id, *cell)] += 1
-        for question_id, value in item.answers.items():
-            if by_id[question_id].type == FREE_TEXT:
-                text = mask_personal_data(str(value)).text
-                text_rows.append((make_id(), wave_id, question_id, *cell, text))  # TEXT_COLUMNS
-                rollups[(wave_id, *cell, question_id, FREE_TEXT_COUNTED)] += 1
-            else:
-                answer_rows.append((response_id, question_id, value))
-                rollups[(wave_id, *cell, question_id, value)] += 1
-    if not response_rows:
-        return []
-    INSERT_RESPONSE.run_many(db, response_rows)
-    INSERT_ANSWER.run_many(db, answer_rows)
-    INSERT_TEXT.run_many(db, text_rows)
-    add_to_counters(db, rollups, cells)
-    return [row[0] for row in response_rows]
+    """Insert responses with their answers and free text and add them to the counters (the
+    bulk path of the demo and imports). Free text is masked for personal data first.
+    Returns the new response ids. ``make_id`` gives random ids (the demo passes a seeded
+    generator)."""
+    rows = prepare_rows(wave_id, spec, responses, make_id)
+    write_rows(db, rows)
+    return rows.response_ids
 
 
 def add_to_counters(
