@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
+from core.db import get_session
 from tests.browser.axe import axe_missing, describe, violations
 from tests.browser.conftest import needs_chromium
 from tests.browser.journey import LAPTOP, LOCALES, PHONE, TABLET, screenshot, sign_in
@@ -60,6 +62,8 @@ PAGES = [
              params={"cafe_id": HARVESTED_CAFE}),
     MainPage("my-tables", "facilitator", "cafe_tablet.my_tables", device="tablet"),
     MainPage("tablet", "facilitator", "cafe_tablet.tablet", device="tablet"),
+    MainPage("tablet-open-cafe", "facilitator", "cafe_tablet.tablet", device="tablet",
+             params={"table_id": lambda app: own_table_in_open_cafe(app)}),
     MainPage("masked-words", "admin", "cafe_plenary.masked_words"),
     MainPage("survey-waves", "moderator", "survey_admin.waves"),
     MainPage("survey-wave", "moderator", "survey_admin.wave"),
@@ -106,10 +110,24 @@ def open_page(demo_server, browser) -> Iterator[Callable[[str | None, str, str],
         context.close()
 
 
+def own_table_in_open_cafe(app) -> int:
+    """The facilitator's table at the demo's open café (where the note form is shown)."""
+    from cafe.models import Cafe, CafeTable
+    from core.auth import User
+    from tests.demo_site import ROLE_USERS
+
+    with app.app_context():
+        db = get_session()
+        user_id = db.scalar(select(User.id).where(User.username == ROLE_USERS["facilitator"]))
+        return db.scalar(
+            select(CafeTable.id).join(Cafe, Cafe.id == CafeTable.cafe_id)
+            .where(Cafe.status == "open", CafeTable.facilitator_id == user_id))
+
+
 def url_of(app, page: MainPage) -> str:
     if page.path:
         return page.path
-    params = dict(page.params)
+    params = {k: v(app) if callable(v) else v for k, v in page.params.items()}
     if params.get("wave_id") == CODES_WAVE:
         params["wave_id"] = wave_id(app, CODES_WAVE)
     route = next((r for r in routes(app) if r.endpoint == page.endpoint), None)
