@@ -1,0 +1,97 @@
+"""Wave administration: create, publish (freezes the instrument), close (purges drafts),
+headcounts, invitation codes as a printable list and CSV; who may do it."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from core.org import District, by_code
+from survey.models import Headcount, InvitationCode, Wave
+from tests.survey.helpers import make_instrument, make_wave
+
+
+def test_moderator_creates_publishes_and_closes_a_wave(app, db, login):
+    instrument = make_instrument(db)
+    db.commit()
+    client = login("moderator")
+    today = date.today()
+    response = client.post("/survey/admin/waves/new", data={
+        "name": "Hösten", "instrument_id": instrument.id, "opens_on": today.isoformat(),
+        "closes_on": (today + timedelta(days=14)).isoformat(), "mode": "open-link",
+        "ask_district": "y", "ask_service_area": "y", "ask_staff_role": "y",
+    })
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    wave = db.scalar(select(Wave).where(Wave.name == "Hösten"))
+    assert wave.state == "draft" and not wave.instrument.frozen
+    listing = client.get("/survey/admin/waves").get_data(as_text=True)
+    assert "Hösten" in listing and "Inte publicerad" in listing
+
+    client.post(f"/survey/admin/waves/{wave.id}/open")
+    db.expire_all()
+    assert wave.state == "open" and wave.instrument.frozen
+    client.post(f"/survey/admin/waves/{wave.id}/close")
+    db.expire_all()
+    assert wave.state == "closed"
+
+
+def test_closing_before_opening_is_refused_on_the_form(app, db, login):
+    instrument = make_instrument(db)
+    db.commit()
+    client = login("admin")
+    response = client.post("/survey/admin/waves/new", data={
+        "name": "Fel", "instrument_id": instrument.id, "opens_on": "2030-05-10",
+        "closes_on": "2030-05-01", "mode": "open-link",
+    })
+    assert response.status_code == 200
+    assert "Enkäten måste stänga samma dag som den öppnar eller senare." in response.get_data(
+        as_text=True
+    )
+    assert db.scalar(select(Wave).where(Wave.name == "Fel")) is None
+
+
+def test_codes_per_unit_printable_and_csv_without_used_ones(app, db, login):
+    wave = make_wave(db, mode="codes")
+    farsta = by_code(db, District, "farsta")
+    client = login("moderator")
+    response = client.post(f"/survey/admin/waves/{wave.id}/codes", data={
+        "district_id": farsta.id, "service_area_id": 0, "staff_role_id": 0, "count": 5,
+    })
+    assert response.status_code == 302
+    codes = list(db.scalars(select(InvitationCode).where(InvitationCode.wave_id == wave.id)))
+    assert len(codes) == 5 and len({c.code for c in codes}) == 5
+    codes[0].used = True
+    db.commit()
+    printable = client.get(f"/survey/admin/waves/{wave.id}/codes").get_data(as_text=True)
+    csv_text = client.get(f"/survey/admin/waves/{wave.id}/codes.csv").get_data(as_text=True)
+    assert codes[0].code not in printable and codes[0].code not in csv_text
+    for code in codes[1:]:
+        assert code.code in printable and code.code in csv_text
+    assert csv_text.count("\n") == 5  # header + four unused codes
+    detail = client.get(f"/survey/admin/waves/{wave.id}").get_data(as_text=True)
+    assert "Farsta" in detail
+
+
+def test_headcounts_are_saved_and_bad_numbers_rejected(app, db, login):
+    wave = make_wave(db)
+    farsta = by_code(db, District, "farsta")
+    client = login("moderator")
+    url = f"/survey/admin/waves/{wave.id}/headcounts"
+    response = client.post(url, data={f"hc_{farsta.id}_0": "tolv"})
+    assert response.status_code == 422
+    assert client.post(url, data={f"hc_{farsta.id}_0": "42"}).status_code == 302
+    assert client.post(url, data={f"hc_{farsta.id}_0": "43"}).status_code == 302
+    rows = list(db.scalars(select(Headcount).where(Headcount.wave_id == wave.id)))
+    assert [(r.district_id, r.service_area_id, r.headcount) for r in rows] == [
+        (farsta.id, None, 43)
+    ]
+
+
+def test_who_may_administer_waves(app, db, login, client):
+    wave = make_wave(db)
+    assert client.get("/survey/admin/waves").status_code == 302  # to the sign-in page
+    assert client.get(f"/survey/{wave.id}/").status_code == 200  # respondents: no sign-in
+    login("central")
+    assert client.get("/survey/admin/waves").status_code == 403
+    assert client.post(f"/survey/admin/waves/{wave.id}/close").status_code == 403
