@@ -160,6 +160,8 @@ def test_page_flow_keeps_answers_back_and_forth_then_review_and_submit(app, clie
     token = re.search(r'name="submission_token" value="([^"]+)"', review).group(1)
     response = client.post(f"/survey/{wave.id}/review", data={"submission_token": token})
     assert response.headers["Location"].endswith("/thanks")
+    again = client.post(f"/survey/{wave.id}/review", data={"submission_token": token})
+    assert again.headers["Location"].endswith("/thanks")  # sent twice: still one response
     stored = counts(db)
     assert stored["survey_response"] == 1
     assert stored["survey_free_text"] == 1
