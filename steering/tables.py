@@ -1,0 +1,155 @@
+"""Tables as the reports publish them, one shape for the page, CSV, XLSX and JSON.
+
+A table cell is a :class:`Value`: a figure, or no figure and the reason it is hidden. The
+exports write a hidden cell as empty and list the reasons of the row in a last column, so
+that a number withheld by the disclosure gate can never travel in a file. Text cells that a
+spreadsheet would read as a formula are defused with a leading apostrophe."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+
+from core.disclosure import REASON_BELOW_MINIMUM, REASON_COMPLEMENTARY
+from core.i18n import _
+from steering.data import REASON_WAVE_OPEN
+
+TEXT, INT, NUM, PCT = "text", "int", "num", "pct"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def reason_text(reason: str | None) -> str:
+    """The words shown instead of a hidden figure."""
+    minimum = current_app.config["MIN_GROUP_SIZE"]
+    if reason == REASON_BELOW_MINIMUM:
+        return _("fewer than %(n)d answers", n=minimum)
+    if reason == REASON_COMPLEMENTARY:
+        return _("hidden to protect a small group")
+    if reason == REASON_WAVE_OPEN:
+        return _("not shown while the wave is open")
+    if reason == "free_text":
+        return _("fewer than %(n)d answers",
+                 n=current_app.config["MIN_GROUP_SIZE_FREE_TEXT"])
+    return _("not available")
+
+
+@dataclass(frozen=True)
+class Value:
+    """A figure (``value``) or, when ``reason`` is set, none."""
+
+    value: Any = None
+    reason: str | None = None
+
+    @property
+    def hidden(self) -> bool:
+        return self.reason is not None
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: str = TEXT  #: text, int, num (one decimal), pct (share 0..1)
+
+
+@dataclass
+class Table:
+    name: str
+    title: str
+    columns: list[Column]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, **cells: Any) -> None:
+        self.rows.append(cells)
+
+    def cell(self, row: dict[str, Any], key: str) -> Value:
+        raw = row.get(key)
+        return raw if isinstance(raw, Value) else Value(raw)
+
+
+def export_value(value: Value, kind: str) -> Any:
+    """The figure as written into a file: numbers rounded, text defused, hidden empty."""
+    if value.hidden or value.value is None:
+        return None
+    if kind == INT:
+        return int(value.value)
+    if kind == NUM:
+        return round(float(value.value), 1)
+    if kind == PCT:
+        return round(float(value.value) * 100, 1)
+    text = str(value.value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def export_header(table: Table) -> list[str]:
+    labels = [f"{c.label} (%)" if c.kind == PCT else c.label for c in table.columns]
+    return [*labels, _("Hidden figures")]
+
+
+def export_rows(table: Table) -> Iterable[list[Any]]:
+    for row in table.rows:
+        cells = [table.cell(row, c.key) for c in table.columns]
+        notes = [f"{c.label}: {reason_text(v.reason)}"
+                 for c, v in zip(table.columns, cells, strict=True) if v.hidden]
+        yield [*(export_value(v, c.kind) for c, v in zip(table.columns, cells, strict=True)),
+               "; ".join(notes)]
+
+
+def to_csv(table: Table) -> str:
+    """CSV with a header row; numbers with a decimal point; UTF-8 with a BOM for Excel."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(export_header(table))
+    for row in export_rows(table):
+        writer.writerow(["" if v is None else v for v in row])
+    return "\ufeff" + out.getvalue()
+
+
+def to_xlsx(table: Table) -> bytes:
+    """One worksheet with the same header and values as the CSV, numbers as numbers."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = table.name[:31]
+    sheet.append(export_header(table))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in export_rows(table):
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def to_json(table: Table) -> dict[str, Any]:
+    """``{name, title, columns, rows}``; a hidden cell is ``{"value": null, "hidden":
+    reason}``, a shown one its value (percentages as shares 0..1)."""
+    rows = []
+    for row in table.rows:
+        item = {}
+        for c in table.columns:
+            v = table.cell(row, c.key)
+            item[c.key] = ({"value": None, "hidden": v.reason} if v.hidden
+                           else _json_value(v.value, c.kind))
+        rows.append(item)
+    return {"name": table.name, "title": table.title,
+            "columns": [{"key": c.key, "label": c.label, "kind": c.kind} for c in table.columns],
+            "rows": rows}
+
+
+def _json_value(value: Any, kind: str) -> Any:
+    if value is None:
+        return None
+    if kind == INT:
+        return int(value)
+    if kind in (NUM, PCT):
+        return round(float(value), 4 if kind == PCT else 2)
+    return str(value)
