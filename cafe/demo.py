@@ -166,15 +166,16 @@ def _answer_ideas(db, rng, cafes_with_district, area_codes, steering):
     """Route the ideas of each café and walk them through statuses with answers."""
     statuses = [s for s in IDEA_STATUSES for _ in range(STATUS_WEIGHTS[s])]
     idea_rows, history_rows = [], []
+    published: set[tuple[int, str]] = set()
     for cafe, district in cafes_with_district:
         notes = db.execute(
-            select(Note.id, Round.development_area_id)
+            select(Note.id, Round.development_area_id, Note.text)
             .join(CafeTable, Note.table_id == CafeTable.id)
             .join(Round, Note.round_id == Round.id)
             .where(CafeTable.cafe_id == cafe.id, Note.kind == IDEA)
             .order_by(Note.id)
         ).all()
-        for note_id, area_id in notes:
+        for note_id, area_id, text in notes:
             status = rng.choice(statuses)
             code = area_codes[area_id]
             answered = cafe.starts_at.date() + timedelta(days=rng.randint(40, 200))
@@ -184,11 +185,15 @@ def _answer_ideas(db, rng, cafes_with_district, area_codes, steering):
                 "development_area_id": area_id, "status": status,
                 "answer": answer, "answered_on": answered if answer else None,
                 "answer_public": bool(answer) and rng.random() < 0.85,
-                "published": status != NEW or rng.random() < 0.4,
+                # the same idea from several tables is published once per district
+                "published": (status != NEW or rng.random() < 0.4)
+                and (district.id, text) not in published,
                 "created_at": cafe.closed_at, "updated_at": datetime.combine(answered,
                                                                             datetime.min.time()),
             })
             history_rows.append(STEPS[status])
+            if idea_rows[-1]["published"]:
+                published.add((district.id, text))
     db.execute(insert(Idea), idea_rows)
     ideas = db.scalars(select(Idea).order_by(Idea.id)).all()
     changes = []

@@ -142,6 +142,11 @@ def set_status(db: Session, cafe: Cafe, status: str) -> int:
     return routed
 
 
+def _require_changeable(cafe: Cafe) -> None:
+    if cafe.status == CLOSED:
+        raise SetupError(_("The rounds and tables of a closed café cannot be changed."))
+
+
 def set_current_round(db: Session, cafe: Cafe, position: int) -> None:
     if position not in {r.position for r in cafe.rounds}:
         raise SetupError(_("Choose a round of this café."), "round")
@@ -172,6 +177,7 @@ def _apply_round(rnd: Round, data: RoundData) -> None:
 
 
 def add_round(db: Session, cafe: Cafe, data: RoundData) -> Round:
+    _require_changeable(cafe)
     rnd = Round(position=max((r.position for r in cafe.rounds), default=0) + 1)
     _apply_round(rnd, data)
     cafe.rounds.append(rnd)
@@ -180,6 +186,7 @@ def add_round(db: Session, cafe: Cafe, data: RoundData) -> Round:
 
 
 def update_round(db: Session, rnd: Round, data: RoundData) -> None:
+    _require_changeable(rnd.cafe)
     _apply_round(rnd, data)
     db.flush()
 
@@ -190,6 +197,7 @@ def _has_notes(db: Session, column, value: int) -> bool:
 
 def delete_round(db: Session, rnd: Round) -> None:
     """Delete a round without notes; the later rounds move up one place."""
+    _require_changeable(rnd.cafe)
     if _has_notes(db, Note.round_id, rnd.id):
         raise SetupError(_("The round has notes and cannot be deleted."))
     cafe = rnd.cafe
@@ -200,6 +208,7 @@ def delete_round(db: Session, rnd: Round) -> None:
 
 def move_round(db: Session, rnd: Round, step: int) -> None:
     """Move a round one place earlier (step -1) or later (+1)."""
+    _require_changeable(rnd.cafe)
     rounds = list(rnd.cafe.rounds)
     index = rounds.index(rnd)
     target = index + step
@@ -228,6 +237,7 @@ class TableData:
 
 
 def _apply_table(db: Session, cafe: Cafe, table: CafeTable, data: TableData) -> None:
+    _require_changeable(cafe)
     if data.number < 1:
         raise SetupError(_("Table numbers start at 1."), "number")
     if any(t.number == data.number and t is not table for t in cafe.tables):
@@ -255,6 +265,7 @@ def update_table(db: Session, table: CafeTable, data: TableData) -> None:
 
 
 def delete_table(db: Session, table: CafeTable) -> None:
+    _require_changeable(table.cafe)
     if _has_notes(db, Note.table_id, table.id):
         raise SetupError(_("The table has notes and cannot be deleted."))
     table.cafe.tables.remove(table)

@@ -101,8 +101,12 @@ def edit_round(cafe_id: int, round_id: int):
 def move_round(cafe_id: int, round_id: int):
     cafe, rnd = _round(cafe_id, round_id)
     db = get_session()
-    setup.move_round(db, rnd, -1 if request.form.get("direction") == "up" else 1)
-    db.commit()
+    try:
+        setup.move_round(db, rnd, -1 if request.form.get("direction") == "up" else 1)
+    except SetupError as error:
+        flash(error.message, "error")
+    else:
+        db.commit()
     return _back(cafe)
 
 

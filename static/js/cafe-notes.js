@@ -150,6 +150,8 @@
     Object.keys(notes).forEach(function (uuid) { render(notes[uuid]); });
     var empty = document.getElementById("no-notes");
     if (empty) empty.hidden = list.children.length > 0;
+    var tab = document.querySelector('.round-tabs [aria-current] .tab-number');
+    if (tab) tab.textContent = list.children.length;
   }
 
   function fromDom(li) {

@@ -132,9 +132,15 @@ def test_status_moves_forward_only_and_needs_rounds_and_tables(app, login, users
     assert "Caféet kan inte gå från den här statusen" in back.get_data(as_text=True)
     with app.app_context():
         assert get_session().get(Cafe, cafe_id).status == "closed"
-    # a closed café cannot be deleted
+    # a closed café cannot be deleted, nor its rounds and tables changed
     client.post(f"/cafes/{cafe_id}/delete", data={"confirm": "yes"})
     assert count(app, Cafe) == 2
+    rounds = count(app, Round)
+    added = client.post(f"/cafes/{cafe_id}/rounds/new", data={"minutes": "15", "free": "y"})
+    assert "Omgångar och bord i ett stängt café kan inte ändras." in added.get_data(as_text=True)
+    assert count(app, Round) == rounds
+    detail = client.get(f"/cafes/{cafe_id}").get_data(as_text=True)
+    assert "Lägg till en omgång" not in detail
 
 
 def test_copy_makes_a_draft_template_without_notes(app, login, users):
