@@ -1,0 +1,90 @@
+"""Forms of the action plan pages. Choices (districts, areas, indicators, periods) are filled
+in by the views; checks that need the data are made by ``steering.plan_services`` and shown
+on the field they concern."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import DateField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from core.i18n import _l
+from steering.plan_indicators import HR_INDICATORS, parse_half_year, parse_number
+from steering.plan_services import NOTE_MAX_LENGTH
+
+
+class NumberField(StringField):
+    """A number typed in Swedish or English (``12,5`` or ``12.5``); ``data`` is a float or
+    None when empty."""
+
+    def process_formdata(self, valuelist):
+        self.raw_text = (valuelist[0] if valuelist else "").strip()
+        self.data = parse_number(self.raw_text) if self.raw_text else None
+
+    def pre_validate(self, form):
+        if getattr(self, "raw_text", "") and self.data is None:
+            self.errors.append(str(_l("Enter a number, e.g. 12,5.")))
+
+    def _value(self):
+        raw = getattr(self, "raw_text", None)
+        if raw is not None:
+            return raw
+        if self.data is None:
+            return ""
+        return f"{self.data:g}".replace(".", ",")
+
+
+class SubGoalForm(FlaskForm):
+    title_sv = StringField(_l("Title in Swedish"), validators=[DataRequired(), Length(max=200)])
+    title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=200)])
+    development_area = SelectField(_l("Development area"), coerce=int,
+                                   validators=[InputRequired()])
+    district = SelectField(_l("District"), validators=[InputRequired()])
+    indicator = SelectField(_l("Indicator"), validators=[InputRequired()])
+    service_area = SelectField(_l("Service area (survey indicators only)"), default="")
+    baseline_period = SelectField(_l("Baseline period"), validators=[InputRequired()])
+    baseline_value = NumberField(_l("Baseline value"))
+    target_value = NumberField(_l("Target value"))
+    deadline = DateField(_l("Deadline"), validators=[InputRequired(_l("Enter a date."))])
+    direction = RadioField(_l("Which way is better?"), default="", choices=[
+        ("", _l("As usual for the indicator (lower for workload and HR figures)")),
+        ("higher", _l("A higher value is better")),
+        ("lower", _l("A lower value is better")),
+    ])
+    submit = SubmitField(_l("Save the sub-goal"))
+
+    def validate_target_value(self, field) -> None:
+        if field.data is None and not field.errors:
+            raise ValidationError(_l("Enter the target value."))
+
+
+class NoteForm(FlaskForm):
+    text = TextAreaField(_l("What was done or seen"), validators=[
+        DataRequired(_l("Write what was done or seen.")), Length(max=NOTE_MAX_LENGTH)])
+    submit = SubmitField(_l("Add the note"))
+
+
+class HrFigureForm(FlaskForm):
+    period = StringField(_l("Half-year"), validators=[DataRequired(), Length(max=12)])
+    indicator = SelectField(_l("Figure"), choices=[
+        (code, indicator.label) for code, indicator in HR_INDICATORS.items()])
+    value = NumberField(_l("Value"))
+    submit = SubmitField(_l("Save the figure"))
+
+    def validate_period(self, field) -> None:
+        if parse_half_year(field.data or "") is None:
+            raise ValidationError(_l("Write a half-year such as 2018H1 (January–June) or "
+                                     "2018H2 (July–December)."))
+
+    def validate_value(self, field) -> None:
+        if field.data is None and not field.errors:
+            raise ValidationError(_l("Enter the value."))
+
+
+class HrImportForm(FlaskForm):
+    file = FileField(_l("CSV file"), validators=[
+        FileRequired(_l("Choose a file.")),
+        FileAllowed(["csv", "txt"], _l("Choose a CSV file (.csv).")),
+    ])
+    submit = SubmitField(_l("Import"))

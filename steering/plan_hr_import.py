@@ -1,0 +1,153 @@
+"""HR figures from a CSV file, all or nothing.
+
+The file has a header ``district_code,period,indicator,value`` (columns in any order; comma,
+semicolon or tab as separator, as spreadsheets save it) and one figure per line, e.g.
+``farsta,2018H1,turnover,"14,5"``. The district is its code or its Swedish name, the period a
+half-year (``2018H1``), the indicator ``turnover``, ``consultants`` or ``sick-leave`` (or
+the Swedish ``personalomsattning``, ``konsulter``, ``sjukfranvaro``); a value may use a
+decimal comma. Every line is checked before anything is stored: a problem is reported as
+``line L, column C: reason`` and then nothing is written."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from core.i18n import _
+from steering.plan_indicators import HR, check_value, hr_indicator, parse_half_year, parse_number
+from steering.plan_services import HrRow
+
+HEADER = ("district_code", "period", "indicator", "value")
+DELIMITERS = (",", ";", "\t")
+MAX_LINES = 20000
+
+
+@dataclass
+class ImportResult:
+    rows: list[HrRow] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 (with or without a byte order mark), else Windows-1252 as older Swedish
+    spreadsheets save it."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def _problem(line: int, column: int, reason: str) -> str:
+    return _("line %(line)d, column %(column)d: %(reason)s", line=line, column=column,
+             reason=reason)
+
+
+def _header(first_line: str) -> tuple[str, dict[str, int]] | None:
+    """(delimiter, {column name: index}) when the line is the expected header."""
+    for delimiter in DELIMITERS:
+        names = [c.strip().lower() for c in next(csv.reader([first_line],
+                                                            delimiter=delimiter), [])]
+        if sorted(names) == sorted(HEADER):
+            return delimiter, {name: names.index(name) for name in HEADER}
+    return None
+
+
+def parse_hr_csv(raw: bytes, districts: Mapping[str, int],
+                 may_edit: Callable[[int], bool]) -> ImportResult:
+    """Check every line of an HR figures file.
+
+    ``districts`` maps lower-case district codes and names to ids; ``may_edit(id)`` says
+    whether the importing user may enter figures for that district. Returns the rows to
+    store, or the problems (then no rows)."""
+    result = ImportResult()
+    text = decode(raw)
+    first_line = text.split("\n", 1)[0].strip("\r")
+    found = _header(first_line)
+    if found is None:
+        result.errors.append(_problem(1, 1, _("the first line must be the header %(header)s",
+                                              header=",".join(HEADER))))
+        return result
+    delimiter, columns = found
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    next(reader)
+    seen: dict[tuple[int, str, str], int] = {}
+    line = 1
+    for cells in reader:
+        line = reader.line_num
+        if line > MAX_LINES:
+            result.errors.append(_problem(line, 1, _("the file has more than %(n)d lines",
+                                                     n=MAX_LINES)))
+            break
+        if not any(c.strip() for c in cells):
+            continue
+        row = _check_line(line, cells, columns, districts, may_edit, result.errors)
+        if row is None:
+            continue
+        key = (row.district_id, row.period, row.indicator)
+        if key in seen:
+            result.errors.append(_problem(line, columns["district_code"] + 1, _(
+                "the same district, period and indicator as on line %(other)d",
+                other=seen[key])))
+            continue
+        seen[key] = line
+        result.rows.append(row)
+    if not result.rows and not result.errors:
+        result.errors.append(_problem(max(line, 2), 1, _("the file has no figures")))
+    if result.errors:
+        result.rows = []
+    return result
+
+
+def _check_line(line: int, cells: list[str], columns: dict[str, int],
+                districts: Mapping[str, int], may_edit: Callable[[int], bool],
+                errors: list[str]) -> HrRow | None:
+    """One line's row, or None after adding its problems to ``errors``."""
+    before = len(errors)
+    width = len(columns)
+    if len(cells) > width:
+        errors.append(_problem(line, width + 1, _("more columns than the header has")))
+        return None
+
+    def cell(name: str) -> tuple[int, str]:
+        index = columns[name]
+        return index + 1, (cells[index].strip() if index < len(cells) else "")
+
+    column, code = cell("district_code")
+    district_id = districts.get(code.lower())
+    if not code:
+        errors.append(_problem(line, column, _("the district code is missing")))
+    elif district_id is None:
+        errors.append(_problem(line, column, _("unknown district “%(code)s”", code=code)))
+    elif not may_edit(district_id):
+        errors.append(_problem(line, column, _("you may not enter figures for “%(code)s”",
+                                               code=code)))
+    column, text = cell("period")
+    period = parse_half_year(text)
+    if period is None:
+        errors.append(_problem(line, column, _("“%(text)s” is not a half-year such as 2018H1",
+                                               text=text)))
+    column, text = cell("indicator")
+    indicator = hr_indicator(text)
+    if indicator is None:
+        errors.append(_problem(line, column, _(
+            "unknown indicator “%(text)s”: use turnover, consultants or sick-leave",
+            text=text)))
+    column, text = cell("value")
+    value = parse_number(text)
+    if value is None:
+        errors.append(_problem(line, column, _("“%(text)s” is not a number", text=text)
+                               if text else _("the value is missing")))
+    elif indicator is not None:
+        problem = check_value(HR, indicator.code, value)
+        if problem:
+            errors.append(_problem(line, column, problem))
+    if len(errors) > before:
+        return None
+    assert district_id is not None and period and indicator and value is not None  # noqa: S101
+    return HrRow(district_id, period, indicator.code, value)
