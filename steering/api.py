@@ -1,0 +1,163 @@
+"""Read-only JSON API under /api/v1 for waves, units, questions, results and ideas.
+
+Authentication is a personal token in ``Authorization: Bearer <token>`` (made on the "API
+tokens" page). The views are declared ``@public`` on purpose: a script has no session, so the
+login redirect of ``login_required``/``requires`` would be wrong for it. Each view instead
+starts with :func:`api_user`, which answers 401 without a valid token and 403 for a role
+that does not see results, and puts the token's user on ``g.user`` so that the district
+scoping (``core.access.require_district``: 403 for another district) and the disclosure gate
+are exactly those of the pages. The blueprint is exempt from CSRF: it only answers GET and
+never reads the session cookie. The responses are described in ``steering/openapi.yaml``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, g, jsonify, request
+from sqlalchemy import select
+
+from cafe.idea_models import Idea
+from core.access import ALL_DISTRICT_ROLES, LOCAL, public
+from core.auth import User, user_for_token
+from core.db import get_session
+from core.org import District, ServiceArea, StaffRole, list_active
+from steering.api_json import overview_json, unit_json, wave_json
+from steering.overview import build_overview
+from steering.scope import (
+    chosen_part,
+    chosen_wave,
+    district_by_code,
+    sees_city,
+    visible_districts,
+)
+from steering.unit_report import build_unit_report
+from survey.queries import wave_instrument
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+OPENAPI = Path(__file__).with_name("openapi.yaml")
+RESULT_ROLES = ALL_DISTRICT_ROLES | {LOCAL}
+
+
+def _unauthorized(detail: str) -> Response:
+    response = jsonify(error="unauthorized", detail=detail)
+    response.status_code = 401
+    response.headers["WWW-Authenticate"] = 'Bearer realm="medarbetardialog"'
+    return response
+
+
+def api_user() -> User | Response:
+    """The token's user, or the 401 response to return."""
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return _unauthorized("Send Authorization: Bearer <token>.")
+    user = user_for_token(get_session(), token.strip())
+    if user is None:
+        return _unauthorized("The token is unknown or revoked.")
+    g.user = user
+    if user.role not in RESULT_ROLES:
+        abort(403)
+    return user
+
+
+@bp.get("/openapi.yaml")
+@public
+def openapi():
+    """The API description itself needs no token."""
+    return Response(OPENAPI.read_text(encoding="utf-8"), mimetype="application/yaml")
+
+
+@bp.get("/waves")
+@public
+def waves():
+    user = api_user()
+    if isinstance(user, Response):
+        return user
+    from steering.changes import report_waves
+
+    return jsonify(waves=[wave_json(w) for w in reversed(report_waves(get_session()))])
+
+
+@bp.get("/units")
+@public
+def units():
+    user = api_user()
+    if isinstance(user, Response):
+        return user
+    db = get_session()
+
+    def item(row) -> dict:
+        return {"code": row.code, "name_sv": row.name_sv, "name_en": row.name_en}
+
+    return jsonify(districts=[item(d) for d in visible_districts(db, user)],
+                   service_areas=[item(a) for a in list_active(db, ServiceArea)],
+                   staff_roles=[item(r) for r in list_active(db, StaffRole)])
+
+
+@bp.get("/waves/<int:wave_id>/questions")
+@public
+def questions(wave_id: int):
+    user = api_user()
+    if isinstance(user, Response):
+        return user
+    db = get_session()
+    wave = chosen_wave(db, wave_id)
+    spec = wave_instrument(db, wave)
+    return jsonify(wave=wave_json(wave), questions=[
+        {"id": q.id, "code": q.code, "type": q.type, "text_sv": q.text_sv,
+         "text_en": q.text_en, "index": q.index_code, "points": q.points,
+         "reverse_scored": q.reverse_scored, "allow_cannot_answer": q.allow_cannot_answer}
+        for q in spec.questions])
+
+
+@bp.get("/waves/<int:wave_id>/overview")
+@public
+def overview(wave_id: int):
+    user = api_user()
+    if isinstance(user, Response):
+        return user
+    db = get_session()
+    wave = chosen_wave(db, wave_id)
+    visible = {d.id for d in visible_districts(db, user)}
+    built = build_overview(db, wave, visible, by=request.args.get("by", "area"),
+                           index_code=request.args.get("index"), with_city=sees_city(user))
+    return jsonify(overview_json(db, built))
+
+
+@bp.get("/waves/<int:wave_id>/results/<district_code>")
+@public
+def results(wave_id: int, district_code: str):
+    """One unit: a district, or ``?area=<code>`` / ``?role=<code>`` within it."""
+    user = api_user()
+    if isinstance(user, Response):
+        return user
+    db = get_session()
+    district = district_by_code(db, district_code)
+    wave = chosen_wave(db, wave_id)
+    area, role = chosen_part(db)
+    report = build_unit_report(db, wave, district, area, role, with_texts=False)
+    return jsonify(unit_json(report))
+
+
+@bp.get("/ideas")
+@public
+def ideas():
+    """Routed café ideas of the districts the user sees (``?district=<code>`` for one)."""
+    user = api_user()
+    if isinstance(user, Response):
+        return user
+    db = get_session()
+    stmt = select(Idea).order_by(Idea.created_at.desc(), Idea.id.desc())
+    code = request.args.get("district")
+    if code:
+        stmt = stmt.where(Idea.district_id == district_by_code(db, code).id)
+    elif not sees_city(user):
+        ids = [d.id for d in visible_districts(db, user, include_central=True)]
+        stmt = stmt.where(Idea.district_id.in_(ids))
+    codes = {d.id: d.code for d in db.scalars(select(District))}
+    return jsonify(ideas=[{
+        "id": i.id, "district": codes.get(i.district_id),
+        "development_area": i.development_area.code if i.development_area else None,
+        "status": i.status, "text": i.note.text, "answer": i.answer or None,
+        "answered_on": i.answered_on.isoformat() if i.answered_on else None,
+        "published": i.published} for i in db.scalars(stmt).unique()])

@@ -1,0 +1,104 @@
+"""JSON shapes of the API (described in ``steering/openapi.yaml``). A hidden figure is
+``null`` with the reason beside it (``hidden``: a code, ``hidden_text``: in words), never
+the number."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.org import District, ServiceArea, StaffRole
+from steering.figures import QuestionRow
+from steering.overview import BY_AREA, Overview
+from steering.tables import reason_text
+from steering.unit_report import UnitReport
+from survey.models import Wave
+
+NOT_STATED = "not-stated"
+
+
+def _r(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(float(value), digits)
+
+
+def hidden(reason: str | None) -> dict[str, str | None]:
+    return {"hidden": reason, "hidden_text": reason_text(reason) if reason else None}
+
+
+def wave_json(wave: Wave) -> dict[str, Any]:
+    return {"id": wave.id, "name": wave.name, "opens_on": wave.opens_on.isoformat(),
+            "closes_on": wave.closes_on.isoformat(), "status": wave.status(date.today()),
+            "instrument": wave.instrument.code, "instrument_version": wave.instrument.version}
+
+
+def _codes(db: Session, model) -> dict[int | None, str | None]:
+    codes: dict[int | None, str | None] = {row.id: row.code for row in db.scalars(select(model))}
+    codes[0] = NOT_STATED
+    codes[None] = None
+    return codes
+
+
+def overview_json(db: Session, built: Overview) -> dict[str, Any]:
+    districts = _codes(db, District)
+    columns = _codes(db, ServiceArea if built.by == BY_AREA else StaffRole)
+    rows = []
+    for d, name, cells in zip(built.row_keys, built.row_names, built.grid, strict=True):
+        rows.append({"district": districts.get(d), "name": name, "cells": [
+            {"column": columns.get(c), "score": None if v.hidden else _r(v.value),
+             **hidden(v.reason)} for c, v in zip(built.column_keys, cells, strict=True)]})
+    return {"wave": wave_json(built.wave), "by": built.by,
+            "index": {"code": built.index.code, "name": built.index.name}
+            if built.index else None,
+            "columns": [{"code": columns.get(c), "name": n}
+                        for c, n in zip(built.column_keys, built.column_names, strict=True)],
+            "rows": rows}
+
+
+def question_json(row: QuestionRow) -> dict[str, Any]:
+    s = row.summary
+    share = row.favourable or row.yes
+    change = row.change
+    distribution: list[dict[str, Any]] = []
+    if s is not None:
+        distribution = [{"value": c.value, "count": c.count, "share": _r(c.share, 4)}
+                        for c in s.distribution]
+    return {
+        "code": row.question.code, "text": row.question.text, "type": row.question.type,
+        **hidden(row.reason), "n": row.n,
+        "mean": _r(s.mean if s else (row.moments.mean if row.moments else None)),
+        "favourable": _r(share.share, 4) if share else None,
+        "favourable_low": _r(share.ci.low, 4) if share else None,
+        "favourable_high": _r(share.ci.high, 4) if share else None,
+        "cannot_answer": _r(s.cannot_answer_share.share, 4)
+        if s and s.cannot_answer_share and row.question.allow_cannot_answer else None,
+        "distribution": distribution,
+        "change": {"direction": change.direction, "better": change.better,
+                   "difference": _r(change.comparison.difference),
+                   "p_adjusted": _r(change.comparison.p_adjusted, 4),
+                   "previous_wave": change.previous_wave} if change else None,
+    }
+
+
+def unit_json(report: UnitReport) -> dict[str, Any]:
+    rate = report.rate
+    return {
+        "wave": wave_json(report.wave),
+        "unit": {"district": report.district.code,
+                 "service_area": report.area.code if report.area else None,
+                 "staff_role": report.role.code if report.role else None},
+        **hidden(report.reason),
+        "responses": report.n,
+        "response_rate": {"rate": _r(rate.rate, 4), "headcount": rate.headcount,
+                          "low": _r(rate.ci.low, 4) if rate.ci else None,
+                          "high": _r(rate.ci.high, 4) if rate.ci else None}
+        if rate else None,
+        "indices": [{"code": f.index.code, "name": f.index.name, **hidden(f.reason),
+                     "score": _r(f.score.score) if f.score else None,
+                     "low": _r(f.score.ci.low) if f.score and f.score.ci else None,
+                     "high": _r(f.score.ci.high) if f.score and f.score.ci else None}
+                    for f in report.indexes],
+        "questions": [question_json(row) for row in report.rows],
+    }

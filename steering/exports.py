@@ -1,0 +1,72 @@
+"""Every results table by name, rebuilt from the request's parameters with the same scoping
+and disclosure gate as its page, and sent as CSV or XLSX."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from flask import Response, abort
+from sqlalchemy.orm import Session
+
+from steering.cafe_report import ideas_table
+from steering.overview import build_overview
+from steering.report_tables import UNIT_TABLES
+from steering.scope import (
+    chosen_part,
+    chosen_wave,
+    current_user,
+    district_by_code,
+    sees_city,
+    visible_districts,
+)
+from steering.tables import Table, to_csv, to_xlsx
+from steering.unit_report import build_unit_report
+
+TABLE_NAMES = ("overview", *UNIT_TABLES, "ideas")
+MIME = {"csv": "text/csv; charset=utf-8",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def _scope_ids(db: Session) -> set[int] | None:
+    """None for users who see every district (central, admin), else their district ids."""
+    user = current_user()
+    if sees_city(user):
+        return None
+    return {d.id for d in visible_districts(db, user, include_central=True)}
+
+
+def build_table(db: Session, name: str, args: Mapping[str, str]) -> Table:
+    """The table ``name`` for the parameters of the page it comes from."""
+    if name == "overview":
+        wave = chosen_wave(db)
+        if wave is None:
+            abort(404)
+        visible = {d.id for d in visible_districts(db, current_user())}
+        return build_overview(db, wave, visible, by=args.get("by", "area"),
+                              index_code=args.get("index"),
+                              with_city=sees_city(current_user())).table
+    if name in UNIT_TABLES:
+        district = district_by_code(db, args.get("district", ""))
+        wave = chosen_wave(db)
+        if wave is None:
+            abort(404)
+        area, role = chosen_part(db)
+        report = build_unit_report(db, wave, district, area, role, with_texts=False)
+        return UNIT_TABLES[name](report)
+    scope = _scope_ids(db)
+    if "district" in args:
+        scope = {district_by_code(db, args["district"]).id}
+    return ideas_table(db, scope)
+
+
+def filename(table: Table, fmt: str) -> str:
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", table.name).strip("-") or "table"
+    return f"medarbetardialog-{stem}.{fmt}"
+
+
+def send_table(table: Table, fmt: str) -> Response:
+    body: str | bytes = to_csv(table) if fmt == "csv" else to_xlsx(table)
+    response = Response(body, mimetype=MIME[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename(table, fmt)}"'
+    return response
