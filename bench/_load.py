@@ -158,8 +158,8 @@ def with_retries(
     first_delay: float = 0.05, max_delay: float = 1.0,
 ) -> Reply:
     """Call ``send`` until it gives an answer below 500; count each connection error
-    (``retry-connection``) and each 5xx (``5xx:<code>``). Raises GaveUp after ``budget``
-    seconds of failures."""
+    (``retry-connection``) and each 5xx (``5xx:<code>``). Raises GaveUp (counted as
+    ``gave-up``) after ``budget`` seconds of failures."""
     deadline = time.monotonic() + budget
     delay = first_delay
     while True:
@@ -174,6 +174,7 @@ def with_retries(
             tally.add(f"5xx:{reply.status}")
             tally.add("retry-5xx")
         if time.monotonic() + delay > deadline:
+            tally.add("gave-up")
             raise GaveUp
         time.sleep(delay * (0.5 + random.random()))  # noqa: S311 (jitter, not security)
         delay = min(delay * 2, max_delay)

@@ -1,10 +1,11 @@
 """Our side of bench/peer.py, measured in this process: stored responses, SQL statements
-of a form GET and of the storing POST (SQLAlchemy events), and the timed CSV export of
+of a form GET and of the storing POST (counted at the DB-API cursor), and the timed CSV export of
 responses stored through the survey package's bulk path."""
 
 from __future__ import annotations
 
 import random
+import sqlite3
 import time
 
 from _common import OUT, create_app_for, make_instance, prepare_survey, unit_codes
@@ -27,29 +28,58 @@ def our_stored(instance, wave_id: int) -> int:
     return stored or 0
 
 
+class _CountingCursor(sqlite3.Cursor):
+    """A DB-API cursor that counts its execute/executemany calls (as Django's
+    ``connection.queries`` lists them: a batch is one statement)."""
+
+    calls = 0
+
+    def execute(self, *args, **kwargs):
+        _CountingCursor.calls += 1
+        return super().execute(*args, **kwargs)
+
+    def executemany(self, *args, **kwargs):
+        _CountingCursor.calls += 1
+        return super().executemany(*args, **kwargs)
+
+
+class _CountingConnection(sqlite3.Connection):
+    def cursor(self, factory=_CountingCursor):
+        return super().cursor(factory)
+
+
 class StatementCounter:
-    """Counts the statements an engine sends to the database (executemany counts once)."""
-
-    def __init__(self, engine) -> None:
-        from sqlalchemy import event
-
-        self.count = 0
-        event.listen(engine, "before_cursor_execute", self._seen)
-
-    def _seen(self, *_args) -> None:
-        self.count += 1
+    """Counts the statements the app sends to SQLite at the DB-API level, so that
+    statements run on the raw cursor (the submission path does) are seen as well."""
 
     def measure(self, call):
-        before = self.count
+        before = _CountingCursor.calls
         result = call()
-        return self.count - before, result
+        return _CountingCursor.calls - before, result
+
+
+def counting_app(instance):
+    """The app of ``instance`` in this process, its engine opening counting connections
+    (same settings as ``core.db.make_engine`` otherwise)."""
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.orm import sessionmaker
+
+    from core import db
+
+    app = create_app_for(instance)
+    app.extensions["db_engine"].dispose()
+    engine = create_engine(instance.database_url, connect_args={
+        "timeout": 10, "check_same_thread": False, "factory": _CountingConnection})
+    event.listen(engine, "connect", db._sqlite_pragmas)
+    app.extensions["db_engine"] = engine
+    app.extensions["db_sessionmaker"] = sessionmaker(bind=engine, expire_on_commit=False)
+    return app, StatementCounter()
 
 
 def our_statements(instance, wave_id: int) -> dict[str, int]:
     """Statements of the one-page form GET and of the storing POST (after a warm-up
     submission), through the app in this process with CSRF on, as in production."""
-    app = create_app_for(instance)
-    counter = StatementCounter(app.extensions["db_engine"])
+    app, counter = counting_app(instance)
     plan = AnswerPlan.load(instance, wave_id)
     codes = unit_codes()
     rng = random.Random(7)
@@ -85,8 +115,7 @@ def our_export(rows: int) -> dict:
     instance = make_instance(prefix="bench-export-")
     try:
         wave_id = prepare_survey(instance)
-        app = create_app_for(instance)
-        counter = StatementCounter(app.extensions["db_engine"])
+        app, counter = counting_app(instance)
         with app.app_context():
             db = get_session()
             wave = db.get(Wave, wave_id)

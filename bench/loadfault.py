@@ -10,7 +10,8 @@ be partial.
     .venv/bin/python bench/loadfault.py --short      # 6 clients, 8 s (CI)
 
 Exit status 1 when accepted != stored, a partial response exists, the counters differ from
-the raw rows, or the service did not recover by itself."""
+the raw rows, a request still failed after every retry, or the service did not recover by
+itself."""
 
 from __future__ import annotations
 
@@ -218,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
         "counters match the rows": counts["counter_differences"] == 0
         and counts["response_counter"] == counts["stored"],
         "recovered after the worker kill": kill.recovered_after is not None,
+        "no send left unresolved": tally["unresolved-submissions"] == 0,
+        "no request failed after all retries": tally["gave-up"] == 0,
     }
     if cluster is not None:
         checks["recovered after the database restart"] = restart.recovered_after is not None
@@ -279,7 +282,8 @@ def print_summary(args, database, result, counts, plan, kill, restart, restarted
                     + (f": {dict(sorted(connection_errors.items()))}" if connection_errors
                        else "")
                     + f"; after 5xx {tally['retry-5xx']})"),
-        ("requests failed after retries", tally["unresolved-submissions"]),
+        ("requests failed after retries", tally["gave-up"]),
+        ("sends left unresolved", tally["unresolved-submissions"]),
         ("clients' flows broken off", tally["person-errors"]),
         ("sends with the answer dropped", f"{tally['ambiguous-sends']} (then retried: "
                                           "each counted once)"),

@@ -35,6 +35,7 @@ def test_short_load_and_fault_run():
     assert _value(output, "counters vs rows") == "match"
     assert "500" not in _value(output, "5xx seen (by code)")
     assert _value(output, "requests failed after retries") == "0"
+    assert _value(output, "sends left unresolved") == "0"
     assert "recovered: yes" in _value(output, "worker kill (SIGKILL)")
     assert re.search(r"accepted after it: [1-9]", _value(output, "worker kill (SIGKILL)"))
     repeats = _value(output, "same form sent again")
