@@ -18,11 +18,12 @@ def init_app(app: Flask) -> None:
         public_views,
         setup_views,
         structure_views,
+        sync_views,
         tablet_views,
     )
 
-    for module in (setup_views, structure_views, plenary_views, tablet_views, idea_views,
-                   public_views):
+    for module in (setup_views, structure_views, plenary_views, tablet_views, sync_views,
+                   idea_views, public_views):
         app.register_blueprint(module.bp)
     register_nav(app, "cafe_tablet.my_tables", _l("My tables"), (FACILITATOR,), 30)
     register_nav(app, "cafes.index", _l("Cafés"), (MODERATOR,), 31)

@@ -1,27 +1,22 @@
-"""The facilitator's tablet: their tables, the current round's question, notes written in
-one tap, the JSON endpoint the offline queue drains into, and the service worker that lets
-the page reload without a network. A facilitator reaches only the tables assigned to them;
-moderators and administrators reach every table."""
+"""The facilitator's tablet: their tables, the current round's question large, notes written
+in one tap, and plain forms that work without JavaScript (the offline queue's endpoints are
+in ``sync_views``). A facilitator reaches only the tables assigned to them; moderators and
+administrators reach every table."""
 
 from __future__ import annotations
 
 import uuid as uuidlib
-from pathlib import Path
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     g,
-    jsonify,
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
-from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
@@ -37,7 +32,7 @@ from cafe.models import CafeTable, Note
 from cafe.services import NoteError, NoteInput
 from cafe.texts import NOTE_KIND_LABELS
 from cafe.views.common import ask_to_confirm, confirmed, field_error, get_or_404
-from core.access import ADMIN, FACILITATOR, MODERATOR, public, requires
+from core.access import ADMIN, FACILITATOR, MODERATOR, requires
 from core.db import get_session
 from core.i18n import _
 from core.org import DevelopmentArea, list_active
@@ -223,89 +218,3 @@ def participants(table_id: int):
         flash(_("Enter a number between 0 and 100."), "error")
     return redirect(url_for("cafe_tablet.tablet", table_id=table.id,
                             round=request.args.get("round", type=int)))
-
-
-def note_json(note: Note) -> dict:
-    return {
-        "uuid": note.uuid,
-        "round_id": note.round_id,
-        "kind": note.kind,
-        "kind_label": str(NOTE_KIND_LABELS[note.kind]),
-        "text": note.text,
-        "votes": note.votes,
-        "area_ids": [a.id for a in note.areas],
-        "version": note.version,
-        "created_ms": note.created_ms,
-        "edited_ms": note.edited_ms,
-        "deleted": note.deleted,
-        "has_conflict": note.has_conflict,
-        "conflict_texts": [r.text for r in note.revisions if r.conflict],
-    }
-
-
-def _int(payload: dict, name: str, default: int | None = 0) -> int | None:
-    value = payload.get(name, default)
-    if value is None or isinstance(value, bool):
-        return default
-    if isinstance(value, int | float) or (isinstance(value, str) and value.isdigit()):
-        return int(value)
-    raise NoteError(_("The note could not be read."), name)
-
-
-@bp.post("/api/tables/<int:table_id>/notes")
-@requires(FACILITATOR, MODERATOR)
-def api_save_note(table_id: int):
-    """JSON endpoint of the offline queue: 201 for a new note, 200 for a repeat or an edit."""
-    table = get_session().get(CafeTable, table_id)
-    if table is None:
-        return jsonify(error=_("The table does not exist.")), 404
-    if not may_use_table(table):
-        return jsonify(error=_("You do not have permission to see this page.")), 403
-    payload = request.get_json(silent=True)
-    try:
-        if not isinstance(payload, dict):
-            raise NoteError(_("The note could not be read."))
-        areas = payload.get("area_ids") or []
-        if not isinstance(areas, list):
-            raise NoteError(_("The note could not be read."), "area_ids")
-        data = NoteInput(
-            uuid=str(payload.get("uuid", "")),
-            round_id=_int(payload, "round_id"),
-            kind=str(payload.get("kind", "")),
-            text=str(payload.get("text", "")),
-            votes=_int(payload, "votes"),
-            area_ids=[_int({"a": a}, "a") for a in areas],
-            created_ms=_int(payload, "created_ms", None),
-            edited_ms=_int(payload, "edited_ms", None),
-            base_version=_int(payload, "base_version"),
-        )
-        db = get_session()
-        result = services.save_note(db, table, data, g.user)
-    except NoteError as error:
-        return jsonify(error=error.message, field=error.field), error.status
-    db.commit()
-    return jsonify(
-        note=note_json(result.note),
-        outcome=result.outcome,
-        conflict=result.conflict,
-        masked=result.masked,
-        message=services.describe_masking(result.masked),
-    ), (201 if result.created else 200)
-
-
-@bp.get("/api/csrf")
-@requires(FACILITATOR, MODERATOR)
-def api_csrf():
-    """A fresh CSRF token for a queue that outlived the page's token."""
-    return jsonify(csrf_token=generate_csrf())
-
-
-@bp.get("/sw.js")
-@public
-def service_worker():
-    """The service worker that keeps the tablet page and its assets for offline reloads;
-    served from here so that its scope covers /my-tables/."""
-    path = Path(current_app.static_folder) / "js" / "cafe-sw.js"
-    response = send_file(path, mimetype="text/javascript", max_age=0)
-    response.headers["Cache-Control"] = "no-cache"
-    return response
