@@ -139,6 +139,26 @@ def render_error(code: int, detail: str | None = None):
     return render_template("error.html", code=code, title=title, text=detail or text), code
 
 
+def _database_unavailable(error: BaseException):
+    logging.getLogger("medarbetardialog").warning(
+        "database unavailable: %s: %s", type(error).__name__, str(error).strip()[:200])
+    response = make_response(render_error(503))
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _driver_operational_errors() -> list[type[Exception]]:
+    """The DB-API drivers' "operational" errors (connection lost or refused, database busy)."""
+    import sqlite3
+
+    errors: list[type[Exception]] = [sqlite3.OperationalError]
+    try:
+        import psycopg
+    except ImportError:
+        return errors
+    return [*errors, psycopg.OperationalError, psycopg.InterfaceError]
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     # the home page is wanted under the short name "home"
@@ -169,14 +189,14 @@ def init_app(app: Flask) -> None:
     def _database_error(error: DBAPIError):
         """A lost or refused database connection (server restarting, SQLite busy) is a
         temporary condition: 503 with Retry-After, so clients and proxies try again."""
-        log = logging.getLogger("medarbetardialog")
         if isinstance(error, OperationalError | InterfaceError) or error.connection_invalidated:
-            log.warning("database unavailable: %s", type(error.orig).__name__)
-            response = make_response(render_error(503))
-            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-            return response
-        log.exception("unhandled database error")
+            return _database_unavailable(error.orig)
+        logging.getLogger("medarbetardialog").exception("unhandled database error")
         return render_error(500)
+
+    # the same for errors of the drivers themselves (code that runs on the DB-API cursor)
+    for driver_error in _driver_operational_errors():
+        app.register_error_handler(driver_error, _database_unavailable)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

@@ -92,3 +92,15 @@ def test_server_connections_are_retried_while_the_server_restarts(monkeypatch):
     monkeypatch.setattr(db, "CONNECT_RETRY_SECONDS", 0.0)
     with pytest.raises(_FakeDbapi.OperationalError):
         db._connect_with_retry(SimpleNamespace(loaded_dbapi=_FakeDbapi(refusals=1)), None, (), {})
+
+
+def test_driver_errors_from_the_raw_cursor_also_give_503(app):
+    import sqlite3
+
+    def raw_cursor_failure():
+        raise sqlite3.OperationalError("database is locked")
+
+    app.add_url_rule("/test-db-raw", "test_db_raw", public(raw_cursor_failure))
+    response = app.test_client().get("/test-db-raw")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "2"
