@@ -90,33 +90,29 @@ def expect(reply: Reply, status: int, what: str) -> Reply:
 
 
 def respondent(browser: Browser, wave_id: int, plan: AnswerPlan, rng: random.Random,
-               tally: Tally, events: Events, *, ambiguous: bool, repeat: bool) -> None:
-    """One person's whole visit. Every request is retried on connection errors and 5xx."""
+               tally: Tally, events: Events, *, ambiguous: bool, repeat: bool,
+               one_page: bool = False) -> None:
+    """One person's whole visit: page by page (start, unit, sections, review, send), or
+    with ``one_page`` the whole questionnaire on one page. Every request is retried on
+    connection errors and 5xx; ``ambiguous`` first sends the answers and hangs up without
+    reading the reply, ``repeat`` sends the same form again after it was accepted."""
     base = f"/survey/{wave_id}"
-    codes = unit_codes()
 
     def step(method: str, path: str, fields: dict[str, str] | None = None) -> Reply:
         tally.add("requests")
         return with_retries(lambda: browser.request(method, path, fields), tally)
 
-    start = expect(step("GET", base + "/"), 200, "start page")
-    unit = {name: rng.choice(values) for name, values in codes.items()}
-    reply = expect(step("POST", base + "/", {**hidden_fields(start.body), **unit}), 303,
-                   "unit choice")
+    unit = {name: rng.choice(values) for name, values in unit_codes().items()}
     answers = plan.answers(rng)
-    path = reply.location
-    while "/page/" in path:
-        page = expect(step("GET", path), 200, "section page")
-        fields = hidden_fields(page.body)
-        fields.update({n: answers[n] for n in field_names(page.body, r"q\d+") if answers.get(n)})
-        fields["action"] = "next"
-        path = expect(step("POST", path, fields), 303, "section answers").location
-    if not path.endswith("/review"):
-        raise FlowError(f"after the last section: redirected to {path!r}")
-    review = expect(step("GET", path), 200, "review page")
-    form = hidden_fields(review.body)
+    if one_page:
+        path = base + "/all"
+        page = expect(step("GET", path), 200, "one-page form")
+        form = {**hidden_fields(page.body), **unit, **{n: v for n, v in answers.items() if v}}
+        tally.add("one-page-visits")
+    else:
+        path, form = _page_by_page(step, base, unit, answers)
     if "submission_token" not in form:
-        raise FlowError("the review page has no submission token")
+        raise FlowError("the form has no submission token")
     if ambiguous:
         browser.post_and_drop(path, form)
         tally.add("ambiguous-sends")
@@ -137,3 +133,22 @@ def respondent(browser: Browser, wave_id: int, plan: AnswerPlan, rng: random.Ran
         ok = again.status == 303 and again.location.endswith("/thanks")
         tally.add("repeats-answered-thanks" if ok else "repeats-other")
     expect(step("GET", base + "/thanks"), 200, "thank-you page")
+
+
+def _page_by_page(step, base: str, unit: dict[str, str],
+                  answers: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """Start page, unit choice and every section; the review page's path and form."""
+    start = expect(step("GET", base + "/"), 200, "start page")
+    reply = expect(step("POST", base + "/", {**hidden_fields(start.body), **unit}), 303,
+                   "unit choice")
+    path = reply.location
+    while "/page/" in path:
+        page = expect(step("GET", path), 200, "section page")
+        fields = hidden_fields(page.body)
+        fields.update({n: answers[n] for n in field_names(page.body, r"q\d+") if answers.get(n)})
+        fields["action"] = "next"
+        path = expect(step("POST", path, fields), 303, "section answers").location
+    if not path.endswith("/review"):
+        raise FlowError(f"after the last section: redirected to {path!r}")
+    review = expect(step("GET", path), 200, "review page")
+    return path, hidden_fields(review.body)

@@ -193,7 +193,8 @@ def main(argv: list[str] | None = None) -> int:
                 try:
                     respondent(browser, wave_id, plan, rng, tally, events,
                                ambiguous=(index + iteration) % 6 == 2,
-                               repeat=(index + iteration) % 4 == 1)
+                               repeat=(index + iteration) % 4 == 1,
+                               one_page=(index + iteration) % 3 == 0)
                 finally:
                     browser.close()
 
@@ -268,6 +269,7 @@ def print_summary(args, database, result, counts, plan, kill, restart, restarted
                 f"({result.elapsed:.1f} s in all), {database}, gunicorn 2 workers "
                 "(gunicorn.conf.py), 127.0.0.1"),
         ("requests sent", tally["requests"]),
+        ("visits", f"{tally['one-page-visits']} on the one-page form, the others page by page"),
         ("accepted submissions", tally["accepted"]),
         ("stored responses", counts["stored"]),
         ("partial responses", f"{counts['partial']} (answer rows {counts['answer_rows']}, "
