@@ -117,17 +117,15 @@ def measure_flow(people: list[Respondent], seconds: float):
     return run_people(len(people), seconds, person)
 
 
-def prefetch(people: list[Respondent], per_person: int) -> Tally:
-    """Every person GETs ``per_person`` forms (before the measured POSTs)."""
-    tally = Tally()
+def prefetch(people: list[Respondent], per_person: int, tally: Tally) -> None:
+    """Every person GETs forms until it holds ``per_person`` (before measured POSTs)."""
 
     def fetch_all(person: Respondent) -> None:
-        for _ in range(per_person):
+        while len(person.forms) < per_person:
             person.fetch(tally)
 
     with ThreadPoolExecutor(len(people)) as pool:
         list(pool.map(fetch_all, people))
-    return tally
 
 
 def measure_posts(people: list[Respondent], seconds: float):
@@ -216,13 +214,16 @@ def measure(args: argparse.Namespace, instance: Instance, database: str) -> dict
         people = [Respondent(app_server.port, path, plan, i) for i in range(args.clients)]
         totals["warm"].add(measure_flow(people, args.warmup))
         measure_hello(hello_server.port, args.clients, args.warmup)
-        # forms for the POST runs: four times the warm-up's rate of whole visits, and some
-        warm_rate = totals["warm"].rate("acknowledged")
-        fetched = prefetch(people, int(warm_rate * 4 * args.seconds / args.clients) + 10)
         piece = args.seconds / args.rounds
+        fetched = Tally()
+        # forms for a POST run: at first four times the warm-up's rate of whole visits,
+        # then twice the rate the POST runs reached so far, and some
+        expected = totals["warm"].rate("acknowledged") * 4
         for _ in range(args.rounds):
+            prefetch(people, int(expected * piece / args.clients) + 10, fetched)
             totals["hello"].add(measure_hello(hello_server.port, args.clients, piece))
             totals["posts"].add(measure_posts(people, piece))
+            expected = totals["posts"].rate("acknowledged") * 2
             totals["flow"].add(measure_flow(people, piece))
     finally:
         for server in servers:
@@ -249,7 +250,7 @@ def run(args: argparse.Namespace) -> int:
           f"{hello_rate:.0f} requests/s")
     print(f"storing POSTs: {posts.counts['acknowledged']} responses stored in "
           f"{posts.elapsed:.1f} s = {post_rate:.1f} responses/s (each with a form fetched "
-          f"before the run: {result['fetched']} fetched, "
+          f"before the runs: {result['fetched']} fetched, "
           f"{posts.counts['gets-during-post-run']} more had to be fetched during it)")
     print(f"whole visits (GET form + storing POST): {flow.counts['acknowledged']} responses "
           f"in {flow.elapsed:.1f} s = {flow.rate('acknowledged'):.1f} responses/s "
