@@ -117,8 +117,9 @@ def _edit(spec: OrgKind, item):
         if is_new:
             item = spec.model(active=True)
             db.add(item)
-        item.code, item.name_sv, item.name_en = form.code.data, form.name_sv.data.strip(), \
-            form.name_en.data.strip()
+        item.code = form.code.data
+        item.name_sv = form.name_sv.data.strip()
+        item.name_en = form.name_en.data.strip()
         item.sort_order = form.sort_order.data or 0
         for extra in ("is_central", "number", "dimension_id"):
             if extra in form:
