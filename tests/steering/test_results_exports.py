@@ -1,0 +1,56 @@
+"""CSV and XLSX exports: the same header and values, numbers as numbers in XLSX, hidden
+figures empty with the reason in the last column, formulas defused."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from steering.tables import Column, Table, Value, to_csv, to_xlsx
+
+TABLES = ["overview", "questions", "indices", "trend", "responses", "ideas"]
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_xlsx_opens_and_matches_csv(city, login, table):
+    client = login("local")
+    query = f"table={table}&district=farsta&wave={city.follow_up_id}"
+    csv_response = client.get(f"/results/export?{query}&format=csv")
+    xlsx_response = client.get(f"/results/export?{query}&format=xlsx")
+    assert csv_response.status_code == xlsx_response.status_code == 200
+    assert "attachment" in xlsx_response.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(csv_response.get_data(as_text=True).lstrip("\ufeff"))))
+    sheet = load_workbook(io.BytesIO(xlsx_response.data)).active
+    cells = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert len(cells) == len(rows)
+    for csv_row, xlsx_row in zip(rows, cells, strict=True):
+        assert len(csv_row) == len(xlsx_row)
+        for text, value in zip(csv_row, xlsx_row, strict=True):
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                assert float(text) == pytest.approx(value)
+            else:
+                assert text == ("" if value is None else str(value))
+
+
+def test_hidden_cells_are_empty_with_a_reason(app):
+    table = Table("t", "T", [Column("name", "Name"), Column("n", "Answers", "int"),
+                             Column("share", "Share", "pct")])
+    table.add(name="=SUM(A1)", n=Value(None, "below_minimum"), share=Value(0.25))
+    with app.test_request_context("/"):
+        text = to_csv(table)
+        book = load_workbook(io.BytesIO(to_xlsx(table))).active
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[0] == ["Name", "Answers", "Share (%)", "Hidden figures"]
+    assert rows[1][0] == "'=SUM(A1)" and rows[1][1] == "" and rows[1][2] == "25.0"
+    assert "Answers" in rows[1][3] and "5" in rows[1][3]
+    xlsx = list(book.iter_rows(values_only=True))[1]
+    assert xlsx[0] == "'=SUM(A1)" and xlsx[1] is None and xlsx[2] == 25.0
+
+
+def test_unknown_table_or_format_is_404(city, login):
+    client = login("central")
+    assert client.get("/results/export?table=nope&format=csv").status_code == 404
+    assert client.get("/results/export?table=overview&format=pdf").status_code == 404
