@@ -5,8 +5,9 @@ the GET), the unit fields (``district``, ``service_area``, ``staff_role`` as cod
 ``q<question id>`` per answer. Stored → 303 to the thank-you page; errors → 422 with the
 messages on the fields and nothing stored.
 
-The POST reads no ORM objects on the way to storing: one row for the wave, the cached
-questionnaire and organisation lists, then ``survey.services.submit``."""
+The POST reads nothing on the way to storing: the wave's settings, the questionnaire and
+the organisation lists are cached per worker, and whether the wave is still open is checked
+by the statement that spends the submission token (``survey.services.submit``)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ from core.access import public
 from core.db import get_session
 from survey.answers import validate_answers
 from survey.models import INVITATION_CODES, OPEN
-from survey.queries import WaveInfo, wave_info, wave_instrument
+from survey.queries import WAVE_INFO_SECONDS, WaveInfo, wave_info, wave_instrument
 from survey.respond import org_choices, parse_unit, wave_dimensions
-from survey.services import SubmissionRefused, submit
+from survey.services import WAVE_NOT_OPEN, SubmissionRefused, submit
 from survey.tokens import issue_submission_token, valid_submission_token
 from survey.views import CODE_USED, FORM_EXPIRED, bp, check_code, not_open_page, today, wave_or_404
 
@@ -29,7 +30,9 @@ def single(wave_id: int):
     """The whole questionnaire on one page; sending it stores the response at once."""
     db = get_session()
     if request.method == "POST":
-        info = wave_info(db, wave_id)
+        info = wave_info(db, wave_id, max_age=WAVE_INFO_SECONDS)
+        if info is not None and info.status(today()) != OPEN:
+            info = wave_info(db, wave_id)  # read again: it may have opened just now
         if info is None:
             abort(404)
         if info.status(today()) == OPEN:
@@ -71,8 +74,11 @@ def _store(info: WaveInfo):
         try:
             submit(db, info, unit, given, token=token,
                    invitation_code=code.code if code else None, today=today())
-        except SubmissionRefused:
+        except SubmissionRefused as refused:
             db.rollback()
+            page = not_open_page(wave_or_404(info.id))
+            if refused.reason == WAVE_NOT_OPEN and page is not None:
+                return page
             errors["code"] = CODE_USED
         else:
             db.commit()

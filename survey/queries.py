@@ -19,6 +19,7 @@ Filters (``district_ids`` …) keep only the listed ids; None means no filter.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
@@ -260,21 +261,34 @@ _WAVE_DIMENSIONS = (
 )
 
 
-def wave_info(db: Session, wave_id: int) -> WaveInfo | None:
-    """The wave's current state and settings. The row is read every time (an administrator
-    may close the wave at any moment); its extra dimensions, fixed at creation, are cached."""
+#: how long a worker may reuse a wave's settings on the submission path (its state and
+#: dates are checked again by the statement that stores the response)
+WAVE_INFO_SECONDS = 10.0
+
+
+def wave_info(db: Session, wave_id: int, *, max_age: float = 0.0) -> WaveInfo | None:
+    """The wave's state and settings: read now, or (``max_age`` > 0) a copy at most that
+    many seconds old. Its extra dimensions, fixed at creation, are always cached."""
+    cache: dict[int, tuple[float, WaveInfo]] = current_app.extensions.setdefault(
+        "survey_wave_info", {}
+    )
+    now = time.monotonic()
+    if max_age > 0:
+        cached = cache.get(wave_id)
+        if cached is not None and now - cached[0] <= max_age:
+            return cached[1]
     connection = db.connection()
     row = connection.execute(_WAVE_ROW, {"wave_id": wave_id}).first()
     if row is None:
         return None
-    cache: dict[int, tuple[int, ...]] = current_app.extensions.setdefault(
-        "survey_wave_dimensions", {}
-    )
-    dimension_ids = cache.get(wave_id)
-    if dimension_ids is None:
+    previous = cache.get(wave_id)
+    if previous is not None:
+        dimension_ids = previous[1].dimension_ids
+    else:
         dimension_ids = tuple(connection.execute(_WAVE_DIMENSIONS, {"wave_id": wave_id}).scalars())
-        cache[wave_id] = dimension_ids
-    return WaveInfo(*row, dimension_ids)
+    info = WaveInfo(*row, dimension_ids)
+    cache[wave_id] = (now, info)
+    return info
 
 
 def list_waves(db: Session) -> list[Wave]:

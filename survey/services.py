@@ -15,7 +15,20 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Table, bindparam, false, insert, true, update
+from sqlalchemy import (
+    Date,
+    Integer,
+    String,
+    Table,
+    bindparam,
+    exists,
+    false,
+    insert,
+    literal_column,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from core.db import new_uuid
@@ -24,6 +37,7 @@ from survey.fastsql import Prepared
 from survey.models import (
     FREE_TEXT,
     OPEN,
+    STATE_OPEN,
     Answer,
     FreeTextAnswer,
     InvitationCode,
@@ -56,19 +70,24 @@ TEXT_COLUMNS = (
 )
 
 
+def _dialect_insert(dialect: str):
+    """The ``insert`` construct that knows ``ON CONFLICT`` for this dialect."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    else:
+        raise RuntimeError(f"no upsert for the {dialect} dialect")
+    return dialect_insert
+
+
 def upsert(table: Table, keys: tuple[str, ...], added: tuple[str, ...]):
     """A function of the dialect name giving ``INSERT … ON CONFLICT (keys) DO UPDATE SET
     col = col + excluded.col`` (``DO NOTHING`` when ``added`` is empty), for SQLite or
     PostgreSQL."""
 
     def build(dialect: str):
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        elif dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
-        else:
-            raise RuntimeError(f"no upsert for the {dialect} dialect")
-        statement = dialect_insert(table)
+        statement = _dialect_insert(dialect)(table)
         if not added:
             return statement.on_conflict_do_nothing(index_elements=list(keys))
         return statement.on_conflict_do_update(
@@ -80,9 +99,28 @@ def upsert(table: Table, keys: tuple[str, ...], added: tuple[str, ...]):
 
 
 _codes = InvitationCode.__table__
-SPEND_TOKEN = Prepared(
-    upsert(UsedSubmissionToken.__table__, ("token",), ()), ("token", "wave_id")
-)
+_waves = Wave.__table__
+
+
+def _spend_token_if_open(dialect: str):
+    """Insert the token only while the wave takes answers, checked in the same statement
+    (and so in the same transaction) as everything the response writes."""
+    tokens = UsedSubmissionToken.__table__
+    today = bindparam("today", type_=Date)
+    wave_open = exists().where(
+        _waves.c.id == bindparam("wave_id"),
+        _waves.c.state == literal_column(f"'{STATE_OPEN}'"),
+        _waves.c.opens_on <= today,
+        _waves.c.closes_on >= today,
+    )
+    source = select(bindparam("token", type_=String), bindparam("wave_id", type_=Integer))
+    statement = _dialect_insert(dialect)(tokens).from_select(
+        ["token", "wave_id"], source.where(wave_open)
+    )
+    return statement.on_conflict_do_nothing(index_elements=["token"])
+
+
+SPEND_TOKEN = Prepared(_spend_token_if_open, ("token", "wave_id", "today"))
 CONSUME_CODE = Prepared(
     update(_codes)
     .where(
@@ -136,6 +174,8 @@ def submit(
     """Store one response; return its id, or None when ``token`` was spent already (a repeat
     of a form that was stored: nothing more is stored). Raises ``SubmissionRefused`` when the
     wave is not open or the invitation code is unknown or used (the caller must roll back).
+    ``wave`` may be a cached ``WaveInfo``: with a token, whether the wave is open is checked
+    again by the statement that spends it.
 
     The code is consumed by ``UPDATE … WHERE used = false`` and the rowcount checked, so of
     two simultaneous posts with one code exactly one succeeds."""
@@ -147,7 +187,9 @@ def submit(
     # all the work in Python first: the first write takes SQLite's write lock, which is
     # then held only for the statements and the commit
     rows = prepare_rows(wave.id, spec, [NewResponse(unit, answers, today)])
-    if token is not None and not spend_token(db, wave.id, token):
+    if token is not None and not spend_token(db, wave.id, token, today):
+        if not wave_takes_answers(db, wave.id, today):
+            raise SubmissionRefused(WAVE_NOT_OPEN)
         return None
     if invitation_code is not None and not consume_code(db, wave.id, invitation_code):
         raise SubmissionRefused(CODE_NOT_ACCEPTED)
@@ -155,9 +197,16 @@ def submit(
     return rows.response_ids[0]
 
 
-def spend_token(db: Session, wave_id: int, token: str) -> bool:
-    """Record a submission token as used; False when it already was."""
-    return SPEND_TOKEN.run(db, (token, wave_id)) == 1
+def spend_token(db: Session, wave_id: int, token: str, today: date) -> bool:
+    """Record a submission token as used; False when it already was, or when the wave does
+    not take answers ``today`` (its state is read in the same statement)."""
+    return SPEND_TOKEN.run(db, (token, wave_id, today)) == 1
+
+
+def wave_takes_answers(db: Session, wave_id: int, today: date) -> bool:
+    """The wave's status read now (not from any cache)."""
+    wave = db.get(Wave, wave_id, populate_existing=True)
+    return wave is not None and wave.status(today) == OPEN
 
 
 def consume_code(db: Session, wave_id: int, code: str) -> bool:

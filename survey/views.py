@@ -28,7 +28,7 @@ from survey.respond import (
     unit_labels,
     wave_dimensions,
 )
-from survey.services import SubmissionRefused, submit
+from survey.services import WAVE_NOT_OPEN, SubmissionRefused, submit
 from survey.tokens import (
     display_code,
     normalize_code,
@@ -199,8 +199,11 @@ def review(wave_id: int):
                     db, wave, drafts.draft_unit(draft), answers, token=draft.submission_token,
                     invitation_code=draft.invitation_code, today=today(),
                 )
-            except SubmissionRefused:
+            except SubmissionRefused as refused:
                 db.rollback()
+                page = not_open_page(wave_or_404(wave.id))
+                if refused.reason == WAVE_NOT_OPEN and page is not None:
+                    return page
                 error = CODE_USED
             else:
                 if stored is None:  # the same form sent twice at once: the other one stored

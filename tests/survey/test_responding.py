@@ -256,3 +256,15 @@ def test_landing_page_and_home_panel_list_open_waves(app, client, db):
     make_wave(db, name="Våren")
     assert "Våren" in client.get("/survey/").get_data(as_text=True)
     assert "Våren" in client.get("/").get_data(as_text=True)
+
+
+def test_wave_closed_while_its_settings_are_cached_takes_nothing_more(app, client, db):
+    from survey.waves import close_wave
+
+    wave = make_wave(db)
+    assert post_single(client, app, wave, valid_form(db, wave)).status_code == 303
+    close_wave(db, wave)
+    db.commit()
+    response = post_single(client, app, wave, valid_form(db, wave))
+    assert "Enkäten är stängd." in response.get_data(as_text=True)
+    assert counts(db)["survey_response"] == 1
