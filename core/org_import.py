@@ -107,23 +107,37 @@ def decode(data: bytes | str) -> tuple[str | None, Problem | None]:
         return None, Problem(line, "", _("The file is not UTF-8 text."))
 
 
+class UnreadableCsv(ValueError):
+    def __init__(self, line: int) -> None:
+        super().__init__(f"unreadable CSV at line {line}")
+        self.line = line
+
+
 def read_table(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Header and (line number, cells) rows; semicolons are accepted as Excel writes them."""
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [h.strip().lower() for h in next(reader, [])]
-    rows, line = [], reader.line_num
-    for cells in reader:
-        start, line = line + 1, reader.line_num
-        if any(c.strip() for c in cells):
-            rows.append((start, [c.strip() for c in cells]))
+    rows: list[tuple[int, list[str]]] = []
+    line = 0
+    try:
+        header = [h.strip().lower() for h in next(reader, [])]
+        line = reader.line_num
+        for cells in reader:
+            start, line = line + 1, reader.line_num
+            if any(c.strip() for c in cells):
+                rows.append((start, [c.strip() for c in cells]))
+    except csv.Error as exc:  # e.g. a cell beyond the csv module's size limit
+        raise UnreadableCsv(line + 1) from exc
     return header, rows
 
 
 def validate(db: Session, kind: OrgKind, text: str) -> tuple[list[dict], list[Problem]]:
     """Parse and check every row; returns the rows as dicts (with their line) and problems."""
-    header, table = read_table(text)
+    try:
+        header, table = read_table(text)
+    except UnreadableCsv as exc:
+        return [], [Problem(exc.line, "", _("The file is not a readable CSV file."))]
     problems = [Problem(1, col, _("This column is required.")) for col in
                 (*BASE_COLUMNS, *(["dimension"] if kind.extra == "dimension" else []))
                 if col not in header]

@@ -126,3 +126,10 @@ def test_cli_export(app):
     assert result.output.splitlines()[0] == "code,name_sv,name_en,sort_order,is_central"
     assert "socialforvaltningen,Socialförvaltningen,Social Services Administration,14,1" in (
         result.output)
+
+
+def test_unreadable_csv_is_a_problem_not_an_error(db):
+    huge = "x" * 200_000
+    text = f'code,name_sv,name_en\nfarsta,Farsta,Farsta\nsolna,"{huge}",Solna\n'
+    assert problems_of(db, "districts", text) == [(3, "")]
+    assert problems_of(db, "districts", b"\x89PNG\r\n\x1a\n\x00\x00") == [(1, "")]
