@@ -5,7 +5,8 @@ audience the view declares (``core.access.audience_of``).
 - login_required    → anonymous: 302 to /login; every role: allowed;
 - requires(roles)   → anonymous: 302 to /login; other roles: 403; allowed roles: 2xx/3xx.
 A local steering group member must also get 403 on another district's URL wherever a route
-takes a district.
+takes a district. The token-authenticated JSON API is checked with each role's own token
+(see ``TOKEN_API_PREFIX``).
 
 GET is used where a route has it, otherwise the route's POST (with an empty body: an allowed
 user may then get a validation 4xx, but never 401/403/404/405 or a 5xx). Routes are visited
@@ -27,8 +28,17 @@ from sqlalchemy.orm import Session
 from werkzeug.routing import IntegerConverter, Rule
 
 from app import create_app
-from core.access import ADMIN, AUTHENTICATED, FACILITATOR, LOCAL, PUBLIC, ROLES, audience_of
-from core.auth import User
+from core.access import (
+    ADMIN,
+    AUTHENTICATED,
+    CENTRAL,
+    FACILITATOR,
+    LOCAL,
+    PUBLIC,
+    ROLES,
+    audience_of,
+)
+from core.auth import User, issue_token
 from core.db import Base, get_session
 from core.org import District
 from demo import DEMO_PASSWORD
@@ -147,9 +157,13 @@ PARAMS: dict[str, Callable[[Ctx], Any]] = {
         my_tables(c))),
     "idea_id": lambda c: first(c, "cafe_idea", district="district_id"),
     "word_id": lambda c: first(c, "cafe_masked_word"),
-    # steering
-    "goal_id": lambda c: first(c, "steering_goal"),
-    "subgoal_id": lambda c: first(c, "steering_goal"),
+    # steering: a local steering group member gets a sub-goal of their own district
+    "subgoal_id": lambda c: first(c, "steering_subgoal", district="district_id"),
+    "goal_id": lambda c: first(c, "steering_subgoal", district="district_id"),
+    "progress_note_id": lambda c: first(c, "steering_progress_note",
+                                        parent={"subgoal_id": "subgoal_id"}),
+    "hr_figure_id": lambda c: first(c, "steering_hr_figure", where={"district_id":
+                                                                    c.district.id}),
 }
 
 #: values (or resolvers) for one endpoint, where a parameter means something else there or
@@ -162,7 +176,20 @@ ENDPOINT_PARAMS: dict[str, dict[str, Any]] = {
 #: a query string an endpoint needs to show its page
 ENDPOINT_QUERY: dict[str, str] = {
     "survey_editor.new_question": "type=agreement",
+    "steering.export": "table=overview&format=csv",
 }
+
+#: The JSON API authenticates with personal tokens, not the session: its views are declared
+#: @public (a script has no session to be redirected with) and answer 401 without a token.
+#: They are checked here with each role's own token: the roles below get 2xx, the others 403,
+#: and anonymous callers (no token) 401.
+TOKEN_API_PREFIX = "api."
+TOKEN_API_OPEN = {"api.openapi"}  # the API description needs no token
+TOKEN_API_ROLES = {ADMIN, CENTRAL, LOCAL}
+
+
+def token_api(endpoint: str) -> bool:
+    return endpoint.startswith(TOKEN_API_PREFIX) and endpoint not in TOKEN_API_OPEN
 
 #: a district in the URL: a local steering group member gets 403 for another district's
 DISTRICT_PARAMS = {"district_id": "id", "district_code": "code", "district": "code"}
@@ -200,6 +227,13 @@ def demo_app(database_url: str):
     result = app.test_cli_runner().invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
     add_extra_rows(app)
+    with app.app_context():
+        db = get_session()
+        app.config["MATRIX_TOKENS"] = {
+            role: issue_token(db, db.scalar(select(User).where(User.username == name)),
+                              "access matrix")
+            for role, name in ROLE_LOGINS.items()}
+        db.commit()
     yield app
     _empty_all_tables(app)
     app.extensions["db_engine"].dispose()
@@ -238,11 +272,18 @@ def to_login(response) -> bool:
         "Location", "").startswith("/login")
 
 
-def verdict(audience: tuple[str, ...], role: str, method: str, response) -> str | None:
+def verdict(audience: tuple[str, ...], role: str, method: str, response,
+            token: bool = False) -> str | None:
     """None when the status fits the declared audience, else what was expected."""
     status = response.status_code
     if status >= 500:
         return "no server error"
+    if token:
+        if role == ANONYMOUS:
+            return None if status == 401 else "401 without a token"
+        if role not in TOKEN_API_ROLES:
+            return None if status == 403 else "403 for this role's token"
+        return None if 200 <= status < 300 else "allowed token: 2xx"
     if PUBLIC in audience:
         return "public: not 401/403, no redirect to login" if (
             status in (401, 403) or to_login(response)) else None
@@ -320,16 +361,21 @@ def run_matrix(app: Flask, role: str, post_phase: bool) -> list[str]:
             url, unknown = build_url(rule, ctx, refused_anyway(audience, role))
             checks = [(url, None)]
             takes_district = rule.arguments & set(DISTRICT_PARAMS)
-            if (url and role == LOCAL and takes_district and PUBLIC not in audience
-                    and (LOCAL in audience or AUTHENTICATED in audience)):
+            local_sees = (LOCAL in audience or AUTHENTICATED in audience
+                          or (token_api(rule.endpoint) and LOCAL in TOKEN_API_ROLES))
+            if (url and role == LOCAL and takes_district and local_sees
+                    and (PUBLIC not in audience or token_api(rule.endpoint))):
                 checks.append((build_url(rule, make_ctx(db, role, other, {farsta.id}))[0],
                                "403"))
         if unknown:
             problems.append(unknown)
             continue
+        headers = {}
+        if token_api(rule.endpoint) and role != ANONYMOUS:
+            headers["Authorization"] = f"Bearer {app.config['MATRIX_TOKENS'][role]}"
         for target, expect in checks:
-            response = client.open(target, method=method)
-            wrong = verdict(audience, role, method, response)
+            response = client.open(target, method=method, headers=headers)
+            wrong = verdict(audience, role, method, response, token_api(rule.endpoint))
             if expect == "403":
                 wrong = None if response.status_code == 403 else "403 (another district)"
             if wrong:
@@ -361,3 +407,11 @@ def test_the_matrix_covers_every_route(demo_app):
     assert all(audience_of(demo_app.view_functions[r.endpoint]) for r in rules)
     assert {"admin.org_list", "admin.users.user_edit", "auth.logout"} <= {
         r.endpoint for r, _ in visited}
+
+
+def test_the_other_district_check_has_routes_to_check(demo_app):
+    """Guards against a renamed parameter silently switching the 403 check off."""
+    scoped = [r.rule for r in demo_app.url_map.iter_rules()
+              if r.arguments & set(DISTRICT_PARAMS)
+              and PUBLIC not in (audience_of(demo_app.view_functions[r.endpoint]) or ())]
+    assert scoped, "no signed-in route takes a district: is DISTRICT_PARAMS up to date?"
