@@ -184,9 +184,14 @@ STATUS_MESSAGES = {
 }
 
 
+FEEDBACK_ENDPOINTS = ("you_said.index", "cafe_public.index")
+
+
 def feedback_url() -> str:
     """The public "you said, we did" page (the café package's), or its agreed path."""
-    try:
-        return url_for("cafe_public.index")
-    except BuildError:
-        return FEEDBACK_PATH
+    for endpoint in FEEDBACK_ENDPOINTS:
+        try:
+            return url_for(endpoint)
+        except BuildError:
+            continue
+    return FEEDBACK_PATH
