@@ -25,7 +25,8 @@ from survey.queries import wave_by_name
 PERIODS = half_years(2016, 2018)
 #: hired consultants in the whole city per half-year (2018H2: November 2018's 34)
 CITY_CONSULTANTS = dict(zip(PERIODS, (104, 96, 81, 63, 47, 34), strict=True))
-#: relative number of consultants in 2016 (larger, harder-pressed districts hire more)
+#: the units with HR figures, and their relative number of consultants in 2016 (larger,
+#: harder-pressed districts hire more)
 CONSULTANT_WEIGHT = {
     "rinkeby-kista": 12, "spanga-tensta": 9, "skarholmen": 9, "enskede-arsta-vantor": 9,
     "farsta": 8, "hasselby-vallingby": 8, "skarpnack": 6, "hagersten-liljeholmen": 6,
@@ -111,7 +112,10 @@ def hr_rows(districts: dict[str, int], rng: random.Random) -> list[HrRow]:
                                     * (1 - fall * step))
         for code, count in _allocate(CITY_CONSULTANTS[period], weights).items():
             rows.append(HrRow(districts[code], period, CONSULTANTS, float(count)))
-    for code, district_id in sorted(districts.items()):
+    for code in sorted(CONSULTANT_WEIGHT):
+        if code not in districts:
+            continue
+        district_id = districts[code]
         turnover = rng.uniform(21, 27) + (3 if code == "rinkeby-kista" else 0)
         sick = rng.uniform(6.2, 8.6)
         drop = 1.7 if code in IMPROVING else 0.8

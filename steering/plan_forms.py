@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from core.i18n import _l
@@ -48,9 +49,9 @@ class SubGoalForm(FlaskForm):
     target_value = NumberField(_l("Target value"))
     deadline = DateField(_l("Deadline"), validators=[InputRequired(_l("Enter a date."))])
     direction = RadioField(_l("Which way is better?"), default="", choices=[
-        ("", _l("As usual for the indicator (lower for workload and HR figures)")),
-        ("higher", _l("A higher value is better")),
-        ("lower", _l("A lower value is better")),
+        SelectChoice("", _l("As usual for the indicator (lower for workload and HR figures)")),
+        SelectChoice("higher", _l("A higher value is better")),
+        SelectChoice("lower", _l("A lower value is better")),
     ])
     submit = SubmitField(_l("Save the sub-goal"))
 
@@ -68,7 +69,7 @@ class NoteForm(FlaskForm):
 class HrFigureForm(FlaskForm):
     period = StringField(_l("Half-year"), validators=[DataRequired(), Length(max=12)])
     indicator = SelectField(_l("Figure"), choices=[
-        (code, indicator.label) for code, indicator in HR_INDICATORS.items()])
+        SelectChoice(code, indicator.label) for code, indicator in HR_INDICATORS.items()])
     value = NumberField(_l("Value"))
     submit = SubmitField(_l("Save the figure"))
 

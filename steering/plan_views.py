@@ -228,7 +228,7 @@ def remove_note(subgoal_id: int, progress_note_id: int):
     goal = goal_or_404(subgoal_id)
     db = get_session()
     note = db.get(ProgressNote, progress_note_id)
-    if note is None or note.subsubgoal_id != goal.id:
+    if note is None or note.subgoal_id != goal.id:
         abort(404)
     if request.form.get("confirm") != "yes":
         return render_template(
