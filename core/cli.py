@@ -52,6 +52,7 @@ def db_revision(message: str, branch: str) -> None:
 def users_create(username, role, display_name, districts, password) -> None:
     """Create a user account."""
     db = get_session()
+    _check_scope(role, districts)
     generated = password is None
     password = password or secrets.token_urlsafe(12)
     try:
@@ -84,6 +85,7 @@ def users_set_role(username, role, districts) -> None:
     user = auth.find_user(db, username)
     if user is None:
         raise click.ClickException(f"no user {username!r}")
+    _check_scope(role, districts)
     user.role = role
     if districts:
         try:
@@ -92,8 +94,18 @@ def users_set_role(username, role, districts) -> None:
             raise click.ClickException(str(exc)) from exc
     if role == LOCAL and not user.districts:
         raise click.ClickException("a local steering group member needs --district")
+    if role != LOCAL:
+        user.districts = []  # as in the administration page: only local members are scoped
     db.commit()
     click.echo(f"{username} is now {role}")
+
+
+def _check_scope(role: str, districts: tuple[str, ...]) -> None:
+    if districts and role != LOCAL:
+        raise click.ClickException(
+            "--district applies to local steering group members only; "
+            f"a {role} user sees {'every district' if role in ('admin', 'central') else 'none'}"
+        )
 
 
 def _pybabel(*args: str) -> None:

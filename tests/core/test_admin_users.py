@@ -164,3 +164,13 @@ def test_cli_set_role(app, db, users):
     assert run(app, "users", "set-role", "nobody", "admin").exit_code != 0
     listing = run(app, "users", "list").output
     assert re.search(r"central\s+local\s+bromma", listing)
+    assert run(app, "users", "set-role", "central", "central").exit_code == 0
+    db.expire_all()
+    assert auth.find_user(db, "central").districts == []  # only local members are scoped
+
+
+def test_cli_district_only_for_local_members(app, users):
+    result = run(app, "users", "create", "c2", "--role", "central", "--district", "farsta")
+    assert result.exit_code != 0 and "local steering group members only" in result.output
+    result = run(app, "users", "set-role", "moderator", "facilitator", "--district", "farsta")
+    assert result.exit_code != 0
