@@ -100,12 +100,47 @@ def _index_figure(results: WaveResults, index: IndexDef, key: Key) -> IndexFigur
         reason = results.question_reason(qid, key)
         if reason:
             return IndexFigure(index, reason)
-        scale = question_scale(results.question(qid))
-        counts, _cannot = valid_counts(results.counts(qid, key))
-        if scale is not None:
-            summaries.append(summarize_question(counts, scale))
+        found = summary(results, results.question(qid), key)
+        if found is not None:
+            summaries.append(found)
     score = index_score(summaries)
     return IndexFigure(index, None, score if score.score is not None else None)
+
+
+def summary(results: WaveResults, question: QuestionSpec, key: Key) -> QuestionSummary | None:
+    """``core.stats.summarize_question`` of a scale question for a unit, computed once."""
+    memo_key = ("summary", question.id, key)
+    if memo_key not in results.memo:
+        scale = question_scale(question)
+        counts, cannot = valid_counts(results.counts(question.id, key))
+        results.memo[memo_key] = summarize_question(counts, scale, cannot) if scale else None
+    return results.memo[memo_key]  # type: ignore[return-value]
+
+
+def index_value(results: WaveResults, index: IndexDef, key: Key
+                ) -> tuple[float | None, str | None]:
+    """(score, reason) of an index without its interval, for tables of many cells (the
+    heatmap). The same score as ``core.stats.index_score``: the mean of the items' 0..100
+    means; it needs no quantiles, so a whole table costs a few milliseconds."""
+    memo_key = ("index-value", index, key)
+    if memo_key in results.memo:
+        return results.memo[memo_key]  # type: ignore[return-value]
+    values: list[float] = []
+    reason = None
+    for qid in index.question_ids:
+        reason = results.question_reason(qid, key)
+        if reason:
+            values = []
+            break
+        scale = question_scale(results.question(qid))
+        counts, _cannot = valid_counts(results.counts(qid, key))
+        n = sum(counts.values())
+        if scale is not None and n:
+            mean = sum(scale.score(v) * c for v, c in counts.items()) / n
+            values.append(scale.to_index(mean))
+    result = (sum(values) / len(values) if values else None, reason)
+    results.memo[memo_key] = result
+    return result
 
 
 @dataclass
@@ -136,7 +171,7 @@ def question_row(results: WaveResults, question: QuestionSpec, key: Key) -> Ques
     row = QuestionRow(question, None, n=sum(counts.values()))
     scale = question_scale(question)
     if scale is not None:
-        row.summary = summarize_question(counts, scale, cannot)
+        row.summary = summary(results, question, key)
         good = row.summary.favourable if higher_is_better(results.spec, question) \
             else row.summary.unfavourable
         row.favourable = good

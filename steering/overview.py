@@ -16,7 +16,7 @@ from core.i18n import _, fmt_number
 from core.org import District, ServiceArea, StaffRole
 from steering import charts
 from steering.data import Key, WaveResults, load_wave
-from steering.figures import IndexDef, index_figure, wave_indexes
+from steering.figures import IndexDef, index_value, wave_indexes
 from steering.tables import NUM, Column, Table, Value, reason_text
 from survey.models import Wave
 
@@ -95,10 +95,8 @@ def build_overview(db: Session, wave: Wave, visible: set[int], *, by: str = BY_A
 def _cell(results: WaveResults, index: IndexDef | None, key: Key) -> Value:
     if index is None:
         return Value(None)
-    figure = index_figure(results, index, key)
-    if figure.reason:
-        return Value(None, figure.reason)
-    return Value(figure.score.score if figure.score else None)
+    score, reason = index_value(results, index, key)
+    return Value(None, reason) if reason else Value(score)
 
 
 def _heat(value: Value, row: str, column: str) -> charts.HeatCell:
@@ -107,5 +105,5 @@ def _heat(value: Value, row: str, column: str) -> charts.HeatCell:
         return charts.HeatCell(None, "×", f"{row}, {column}: {text}")
     if value.value is None:
         return charts.HeatCell(None, "–", f"{row}, {column}: {_('no answers')}")
-    shown = fmt_number(value.value, 0)
+    shown = fmt_number(int(round(value.value)))
     return charts.HeatCell(value.value, shown, f"{row}, {column}: {shown}")

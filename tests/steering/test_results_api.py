@@ -112,6 +112,7 @@ def test_token_page_creates_and_revokes(app, login, users):
 
 
 def test_api_is_exempt_from_csrf_and_read_only(app, city, users):
-    assert "api" in app.extensions["csrf"]._exempt_blueprints  # Flask-WTF keeps names
+    exempt = app.extensions["csrf"]._exempt_blueprints  # names or blueprints, by version
+    assert any(getattr(item, "name", item) == "api" for item in exempt)
     response = app.test_client().post("/api/v1/waves", headers=token_for(app, users["central"]))
     assert response.status_code == 405
