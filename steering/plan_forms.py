@@ -46,7 +46,8 @@ class SubGoalForm(FlaskForm):
     service_area = SelectField(_l("Service area (survey indicators only)"), default="")
     baseline_period = SelectField(_l("Baseline period"), validators=[InputRequired()])
     baseline_value = NumberField(_l("Baseline value"))
-    target_value = NumberField(_l("Target value"))
+    target_value = NumberField(_l("Target value"),
+                               validators=[InputRequired(_l("Enter the target value."))])
     deadline = DateField(_l("Deadline"), validators=[InputRequired(_l("Enter a date."))])
     direction = RadioField(_l("Which way is better?"), default="", choices=[
         SelectChoice("", _l("As usual for the indicator (lower for workload and HR figures)")),
@@ -54,10 +55,6 @@ class SubGoalForm(FlaskForm):
         SelectChoice("lower", _l("A lower value is better")),
     ])
     submit = SubmitField(_l("Save the sub-goal"))
-
-    def validate_target_value(self, field) -> None:
-        if field.data is None and not field.errors:
-            raise ValidationError(_l("Enter the target value."))
 
 
 class NoteForm(FlaskForm):
@@ -70,17 +67,13 @@ class HrFigureForm(FlaskForm):
     period = StringField(_l("Half-year"), validators=[DataRequired(), Length(max=12)])
     indicator = SelectField(_l("Figure"), choices=[
         SelectChoice(code, indicator.label) for code, indicator in HR_INDICATORS.items()])
-    value = NumberField(_l("Value"))
+    value = NumberField(_l("Value"), validators=[InputRequired(_l("Enter the value."))])
     submit = SubmitField(_l("Save the figure"))
 
     def validate_period(self, field) -> None:
         if parse_half_year(field.data or "") is None:
             raise ValidationError(_l("Write a half-year such as 2018H1 (January–June) or "
                                      "2018H2 (July–December)."))
-
-    def validate_value(self, field) -> None:
-        if field.data is None and not field.errors:
-            raise ValidationError(_l("Enter the value."))
 
 
 class HrImportForm(FlaskForm):

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from core.disclosure import REASON_BELOW_MINIMUM, REASON_COMPLEMENTARY
-from core.i18n import _
+from core.i18n import _, ngettext
 from core.org import DevelopmentArea, District, list_active
 from steering.plan_indicators import (
     CONSULTANTS,
@@ -75,7 +75,8 @@ def hr_series(db: Session, code: str, district_id: int | None) -> list[Reading]:
         label = half_year_label(period)
         if district_id is None:
             value = sum(values) if code == CONSULTANTS else sum(values) / len(values)
-            label = _("%(period)s, %(n)d districts", period=label, n=len(values))
+            label = ngettext("%(period)s, %(num)d district", "%(period)s, %(num)d districts",
+                             len(values), period=label)
         else:
             value = values[0]
         readings.append(Reading(value, half_year_end(period), label))

@@ -96,3 +96,16 @@ def form_input(db: Session, form: SubGoalForm) -> SubGoalInput:
         deadline=form.deadline.data,
         direction=form.direction.data or None,
     )
+
+
+def partial_input(db: Session, form: SubGoalForm) -> SubGoalInput | None:
+    """The form as service input although some field failed, when the fields that the
+    checks between fields need are fine; else None."""
+    needed = (form.indicator, form.baseline_period, form.target_value, form.deadline)
+    if any(f.errors or f.data is None for f in needed):
+        return None
+    if form.district.errors:
+        form.district.data = ""
+    if form.service_area.errors:
+        form.service_area.data = ""
+    return form_input(db, form)

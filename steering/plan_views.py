@@ -22,11 +22,12 @@ from steering.plan_queries import PlanReader, overview, plan_of, reason_text
 from steering.plan_services import (
     PlanError,
     add_note,
+    check_subgoal,
     delete_note,
     delete_subgoal,
     save_subgoal,
 )
-from steering.plan_subgoal_form import fill_choices, form_input, load_into_form
+from steering.plan_subgoal_form import fill_choices, form_input, load_into_form, partial_input
 
 bp = Blueprint("steering_plan", __name__, url_prefix="/action-plan")
 
@@ -178,6 +179,12 @@ def _save(form: SubGoalForm, goal: SubGoal | None):
             db.commit()
             flash(_("The sub-goal was saved."), "success")
             return redirect(url_for("steering_plan.subgoal", subgoal_id=saved.id))
+    elif form.is_submitted():
+        # the checks between fields too, so that every problem shows at once
+        data = partial_input(db, form)
+        if data is not None:
+            show_errors(form, [(name, message) for name, message in check_subgoal(data)
+                               if not form[name].errors])
     back = plan_url(goal.district_id) if goal else url_for("steering_plan.index")
     return render_template("steering/plan/subgoal_form.html", form=form, goal=goal,
                            back=back)

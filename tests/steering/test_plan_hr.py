@@ -16,12 +16,16 @@ from steering.plan_models import HrFigure
 DISTRICTS = {"farsta": 1, "rinkeby-kista": 2, "farsta stadsdelsförvaltning": 1}
 
 
+def english(app):
+    return app.test_request_context(headers={"Accept-Language": "en"})
+
+
 def parse(text: str, may_edit=lambda _id: True, encoding="utf-8"):
     return parse_hr_csv(text.encode(encoding), DISTRICTS, may_edit)
 
 
 def test_a_good_file_with_decimal_commas_semicolons_and_aliases(app):
-    with app.test_request_context():
+    with english(app):
         result = parse("district_code;period;indicator;value\r\n"
                        "farsta;2018H1;turnover;14,5\r\n"
                        "\r\n"
@@ -34,7 +38,7 @@ def test_a_good_file_with_decimal_commas_semicolons_and_aliases(app):
 
 
 def test_columns_in_any_order_quoted_comma_values_and_a_byte_order_mark(app):
-    with app.test_request_context():
+    with english(app):
         result = parse('\ufeffvalue,indicator,period,district_code\n'
                        '"12,5",turnover,2017H2,farsta\n')
     assert result.errors == []
@@ -49,7 +53,7 @@ def test_every_problem_is_reported_by_line_and_column_and_no_rows_are_kept(app):
             "rinkeby-kista,2018H1,consultants\n"
             "farsta,2018H1,turnover,15\n"
             "farsta,2018H2,turnover,12,9\n")
-    with app.test_request_context():
+    with english(app):
         result = parse(text)
     assert result.rows == []
     assert result.errors == [
@@ -65,7 +69,7 @@ def test_every_problem_is_reported_by_line_and_column_and_no_rows_are_kept(app):
 
 
 def test_header_and_empty_file_and_scope(app):
-    with app.test_request_context():
+    with english(app):
         assert parse("district,period,metric,value\nfarsta,2018H1,turnover,1\n").errors == [
             "line 1, column 1: the first line must be the header "
             "district_code,period,indicator,value"]
@@ -77,8 +81,14 @@ def test_header_and_empty_file_and_scope(app):
             "line 2, column 1: you may not enter figures for “rinkeby-kista”"]
 
 
-def test_windows_1252_files_are_read(app):
+def test_problems_are_reported_in_swedish_by_default(app):
     with app.test_request_context():
+        result = parse("district_code,period,indicator,value\nfarsta,2018H1,turnover,tolv\n")
+    assert result.errors == ["rad 2, kolumn 4: ”tolv” är inte ett tal"]
+
+
+def test_windows_1252_files_are_read(app):
+    with english(app):
         result = parse("district_code,period,indicator,value\n"
                        "farsta stadsdelsförvaltning,2018H1,sjukfrånvaro,\"6,5\"\n",
                        encoding="cp1252")

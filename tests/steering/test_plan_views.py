@@ -202,3 +202,12 @@ def test_city_figures_add_up_consultants_and_average_percentages(login, db, hr):
     page = login("central").get("/action-plan/city").get_data(as_text=True)
     assert "18,0&nbsp;%" in page  # (17 + 19) / 2
     assert "2 districts" in page or "2 förvaltningar" in page or "2 stadsdelar" in page
+
+
+def test_every_problem_is_shown_at_once(login, db, hr):
+    response = login("local").post("/action-plan/subgoals/new", data=form(
+        db, title_sv="", service_area="1", target_value="25"))
+    page = response.get_data(as_text=True)
+    for field in ("title_sv", "service_area", "target_value"):
+        assert f'id="{field}-error"' in page, field
+    assert goals(db) == 0
