@@ -57,6 +57,7 @@ class Form:
 class _FormParser(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
         self.forms: list[Form] = []
         self._form: Form | None = None
         self._select: FormField | None = None
@@ -64,6 +65,8 @@ class _FormParser(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
         if tag == "form":
             self._form = Form(a.get("action", ""), (a.get("method") or "get").lower())
             self.forms.append(self._form)
@@ -110,6 +113,14 @@ def parse_forms(html: str) -> list[Form]:
     parser.feed(html)
     parser.close()
     return parser.forms
+
+
+def parse_links(html: str) -> list[str]:
+    """The ``href`` of every link on the page."""
+    parser = _FormParser()
+    parser.feed(html)
+    parser.close()
+    return parser.links
 
 
 def csrf_token(html: str) -> str | None:

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 
-from tests.demo_site import app_for, demo_copy, session_workdir
+from core.db import get_session
+from tests.demo_site import ROLE_USERS, app_for, demo_copy, session_workdir
 from tests.fuzz.crawl import FormIndex
 
 
@@ -37,9 +38,29 @@ def fuzz_site(tmp_path_factory, request) -> Iterator[Flask]:
     app.extensions["db_engine"].dispose()
 
 
+@pytest.fixture(scope="session")
+def form_index(tmp_path_factory) -> FormIndex:
+    """The forms of every page, read once per session from an untouched demo city."""
+    app = app_for(demo_copy(session_workdir(tmp_path_factory), "fuzz-crawl"),
+                  WTF_CSRF_ENABLED=False)
+    index = FormIndex.crawl(app)
+    app.extensions["db_engine"].dispose()
+    return index
+
+
 @pytest.fixture(scope="module")
-def form_index(fuzz_site) -> FormIndex:
-    return FormIndex.crawl(fuzz_site)
+def api_headers(fuzz_site) -> dict[str, str]:
+    """A central analyst's personal API token, for the JSON API."""
+    from sqlalchemy import select
+
+    from core.auth import User, issue_token
+
+    with fuzz_site.app_context():
+        db = get_session()
+        user = db.scalar(select(User).where(User.username == ROLE_USERS["central"]))
+        token = issue_token(db, user, "fuzz")
+        db.commit()
+    return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from flask import Flask
 from werkzeug.exceptions import HTTPException
@@ -13,7 +13,7 @@ from werkzeug.routing import RequestRedirect
 
 from core.access import ADMIN
 from tests.demo_site import sign_in
-from tests.html_forms import Form, FormField, parse_forms
+from tests.html_forms import Form, FormField, parse_forms, parse_links
 from tests.sitemap import Route, UrlFiller, routes
 
 
@@ -22,6 +22,8 @@ class FormIndex:
     forms: dict[str, list[Form]] = field(default_factory=lambda: defaultdict(list))
     #: (role, url) of every HTML page seen, for the escaping sweep
     pages: list[tuple[str | None, str]] = field(default_factory=list)
+    #: the query strings that the pages' links give each endpoint (exports, filters)
+    queries: dict[str, list[dict[str, str]]] = field(default_factory=lambda: defaultdict(list))
 
     def fields(self, endpoint: str, method: str = "post") -> dict[str, FormField]:
         merged: dict[str, FormField] = {}
@@ -55,18 +57,29 @@ class FormIndex:
                 if response.status_code != 200 or response.mimetype != "text/html":
                     continue
                 index.pages.append((role, url))
-                for form in parse_forms(response.get_data(as_text=True)):
+                html = response.get_data(as_text=True)
+                for form in parse_forms(html):
                     endpoint = _endpoint_of(adapter, form, url)
                     if endpoint:
                         index.forms[endpoint].append(form)
+                index._note_links(adapter, parse_links(html), url)
         return index
+
+    def _note_links(self, adapter, links: list[str], page_url: str) -> None:
+        for href in links:
+            parts = urlsplit(href)
+            if not parts.query or parts.scheme or parts.netloc:
+                continue
+            endpoint = _endpoint_of(adapter, Form(parts.path, "get"), page_url)
+            query = dict(parse_qsl(parts.query))
+            if endpoint and query not in self.queries[endpoint]:
+                self.queries[endpoint].append(query)
 
 
 def _crawl_roles(route: Route) -> list[str | None]:
-    roles: list[str | None] = [route.role]
-    if route.role != ADMIN:
-        roles.append(ADMIN)
-    return roles
+    """The role the fuzzer uses for the route; public pages are also read signed in as an
+    administrator, whose pages show the most forms."""
+    return [route.role, ADMIN] if route.role is None else [route.role]
 
 
 def _endpoint_of(adapter, form: Form, page_url: str) -> str | None:

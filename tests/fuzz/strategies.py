@@ -111,10 +111,26 @@ QUERY_NAMES = (
 )
 
 
-def query_params(names: list[str]) -> st.SearchStrategy[dict[str, str]]:
+def query_params(names: list[str], samples: list[dict[str, str]]) -> st.SearchStrategy[dict]:
+    """A query string: one the site's own links use (if any) with up to three values made
+    hostile or dropped, plus sometimes names that list and report pages commonly read."""
     pool = list(dict.fromkeys([*names, *QUERY_NAMES]))
     # no huge values: a server refuses request lines of more than a few kilobytes anyway
-    return st.dictionaries(st.sampled_from(pool), value_for(None, huge=False), max_size=5)
+    value = value_for(None, huge=False)
+
+    @st.composite
+    def build(draw) -> dict[str, str]:
+        query = dict(draw(st.sampled_from(samples))) if samples else {}
+        for name in draw(st.lists(st.sampled_from(list(query) or pool), max_size=3,
+                                  unique=True)):
+            if draw(st.booleans()) or name not in query:
+                query[name] = draw(value)
+            else:
+                del query[name]
+        query.update(draw(st.dictionaries(st.sampled_from(pool), value, max_size=2)))
+        return query
+
+    return build()
 
 
 def markup_sent(value: Any) -> set[str]:
