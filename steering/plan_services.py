@@ -54,7 +54,7 @@ class SubGoalInput:
     baseline_wave: Wave | None
     baseline_half_year: str | None
     target_value: float
-    deadline: date
+    deadline: date | None  #: None only while other fields are being checked
     direction: str | None = None
 
     @property
@@ -94,7 +94,7 @@ def check_subgoal(data: SubGoalInput) -> list[tuple[str, str]]:
                            else _("When a lower value is better the target must be below "
                                   "the baseline.")))
     baseline_on = data.baseline_on
-    if baseline_on is not None and data.deadline <= baseline_on:
+    if baseline_on is not None and data.deadline is not None and data.deadline <= baseline_on:
         errors.append(("deadline", _("The deadline must come after the baseline period.")))
     return errors
 
@@ -116,11 +116,16 @@ def _fill_baseline(reader: PlanReader, data: SubGoalInput) -> list[tuple[str, st
     return []
 
 
+def validate_subgoal(data: SubGoalInput, reader: PlanReader) -> list[tuple[str, str]]:
+    """Every problem with a sub-goal as (field, message), after taking an empty baseline
+    value from the data of the baseline period. Writes nothing."""
+    return _fill_baseline(reader, data) + check_subgoal(data)
+
+
 def save_subgoal(db: Session, goal: SubGoal | None, data: SubGoalInput,
                  reader: PlanReader) -> SubGoal:
     """Create (``goal`` None) or update a sub-goal. Raises PlanError."""
-    errors = _fill_baseline(reader, data)
-    errors += check_subgoal(data)
+    errors = validate_subgoal(data, reader)
     if errors:
         raise PlanError(errors)
     assert data.baseline_value is not None  # noqa: S101  (filled or refused above)

@@ -101,9 +101,11 @@ def form_input(db: Session, form: SubGoalForm) -> SubGoalInput:
 def partial_input(db: Session, form: SubGoalForm) -> SubGoalInput | None:
     """The form as service input although some field failed, when the fields that the
     checks between fields need are fine; else None."""
-    needed = (form.indicator, form.baseline_period, form.target_value, form.deadline)
+    needed = (form.indicator, form.baseline_period, form.target_value)
     if any(f.errors or f.data is None for f in needed):
         return None
+    if form.deadline.errors:
+        form.deadline.data = None
     if form.district.errors:
         form.district.data = ""
     if form.service_area.errors:

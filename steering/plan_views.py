@@ -22,10 +22,10 @@ from steering.plan_queries import PlanReader, overview, plan_of, reason_text
 from steering.plan_services import (
     PlanError,
     add_note,
-    check_subgoal,
     delete_note,
     delete_subgoal,
     save_subgoal,
+    validate_subgoal,
 )
 from steering.plan_subgoal_form import fill_choices, form_input, load_into_form, partial_input
 
@@ -183,7 +183,8 @@ def _save(form: SubGoalForm, goal: SubGoal | None):
         # the checks between fields too, so that every problem shows at once
         data = partial_input(db, form)
         if data is not None:
-            show_errors(form, [(name, message) for name, message in check_subgoal(data)
+            problems = validate_subgoal(data, PlanReader(db))
+            show_errors(form, [(name, message) for name, message in problems
                                if not form[name].errors])
     back = plan_url(goal.district_id) if goal else url_for("steering_plan.index")
     return render_template("steering/plan/subgoal_form.html", form=form, goal=goal,
