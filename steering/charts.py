@@ -72,7 +72,7 @@ class HeatCell:
 def heatmap(rows: Sequence[str], columns: Sequence[str], cells: Sequence[Sequence[HeatCell]],
             title: str) -> Markup:
     """A rows x columns grid coloured by value (0..100); hidden cells are pale and hatched."""
-    left, top, cw, ch = 190, 90, 74, 30
+    left, top, cw, ch = 190, 120, 74, 30
     width, height = left + cw * len(columns) + 10, top + ch * len(rows) + 10
     body = ['<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
             'patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="#c9d0d8" '

@@ -39,7 +39,7 @@ def test_hidden_cells_are_empty_with_a_reason(app):
     table = Table("t", "T", [Column("name", "Name"), Column("n", "Answers", "int"),
                              Column("share", "Share", "pct")])
     table.add(name="=SUM(A1)", n=Value(None, "below_minimum"), share=Value(0.25))
-    with app.test_request_context("/"):
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
         text = to_csv(table)
         book = load_workbook(io.BytesIO(to_xlsx(table))).active
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
