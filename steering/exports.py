@@ -10,6 +10,7 @@ from flask import Response, abort
 from sqlalchemy.orm import Session
 
 from steering.cafe_report import ideas_table
+from steering.goal_tables import goals_table
 from steering.overview import build_overview
 from steering.report_tables import UNIT_TABLES
 from steering.scope import (
@@ -23,7 +24,7 @@ from steering.scope import (
 from steering.tables import Table, to_csv, to_xlsx
 from steering.unit_report import build_unit_report
 
-TABLE_NAMES = ("overview", *UNIT_TABLES, "ideas")
+TABLE_NAMES = ("overview", *UNIT_TABLES, "ideas", "goals")
 MIME = {"csv": "text/csv; charset=utf-8",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -54,6 +55,12 @@ def build_table(db: Session, name: str, args: Mapping[str, str]) -> Table:
         area, role = chosen_part(db)
         report = build_unit_report(db, wave, district, area, role, with_texts=False)
         return UNIT_TABLES[name](report)
+    if name == "goals":
+        if not args.get("district"):
+            if not sees_city(current_user()):
+                abort(403)
+            return goals_table(db, None)
+        return goals_table(db, district_by_code(db, args["district"]).id)
     scope = _scope_ids(db)
     if "district" in args:
         scope = {district_by_code(db, args["district"]).id}

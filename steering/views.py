@@ -18,6 +18,7 @@ from steering.cafe_report import build_cafe_report, cafe_rounds
 from steering.changes import report_waves
 from steering.exports import TABLE_NAMES, build_table, send_table
 from steering.figures import QuestionRow
+from steering.goal_tables import goals_table
 from steering.overview import BY_AREA, build_overview
 from steering.report_tables import UNIT_TABLES, change_text
 from steering.scope import (
@@ -114,7 +115,8 @@ def print_report(district_code: str):
     tables = {name: make(report) for name, make in UNIT_TABLES.items()}
     ideas = build_cafe_report(db, [district.id]).ideas
     return render_template("steering/print.html", report=report, overview=overview,
-                           by_role=by_role, tables=tables, ideas=ideas, goals=None)
+                           by_role=by_role, tables=tables, ideas=ideas,
+                           goals=goals_table(db, district.id))
 
 
 @bp.get("/export")

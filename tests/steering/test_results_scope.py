@@ -16,6 +16,8 @@ from core.db import get_session
     "/results/export?table=questions&format=csv&district=rinkeby-kista",
     "/results/export?table=indices&format=xlsx&district=rinkeby-kista",
     "/results/export?table=ideas&format=csv&district=rinkeby-kista",
+    "/results/export?table=goals&format=csv&district=rinkeby-kista",
+    "/results/export?table=goals&format=xlsx",
 ])
 def test_local_user_gets_403_for_another_district(city, login, url):
     client = login("local")
