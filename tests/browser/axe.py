@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from playwright.sync_api import Page
+from playwright.sync_api import BrowserContext, Page
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -32,6 +32,11 @@ def axe_missing() -> str | None:
         return None
     return (f"{AXE_SCRIPT.relative_to(ROOT)} is missing: run `make axe` "
             "(npm ci --ignore-scripts installs the pinned axe-core)")
+
+
+def preload(context: BrowserContext) -> None:
+    """Load axe into every page the context opens from now on (saves injecting it per page)."""
+    context.add_init_script(path=str(AXE_SCRIPT))
 
 
 def violations(page: Page) -> list[dict]:
