@@ -5,8 +5,10 @@ artefacts in test-artifacts/screenshots/ (git-ignored)."""
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 from tests.demo_site import PASSWORD, ROLE_USERS
@@ -23,10 +25,17 @@ LOCALES = {"sv": "sv-SE", "en": "en-GB"}
 
 
 def screenshot(page: Page, name: str) -> Path:
-    """A full-page PNG of what the user sees now."""
+    """A full-page PNG of what the user sees now. It is an artefact, not a check: Chromium
+    on a busy machine sometimes cannot capture, and then the test goes on with a warning."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    for attempt in (1, 2):
+        try:
+            page.screenshot(path=str(path), full_page=True)
+            break
+        except PlaywrightError as error:
+            if attempt == 2:
+                warnings.warn(f"no screenshot {name}: {error.message}", stacklevel=2)
     return path
 
 
