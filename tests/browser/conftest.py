@@ -43,6 +43,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+#: assertions wait as long as page actions (the context default below): a busy 2-core CI
+#: machine renders slower than the 5 s Playwright assumes
+EXPECT_TIMEOUT_MS = 15_000
 #: put on a browser test module: ``pytestmark = needs_chromium``
 needs_chromium = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium"
@@ -122,8 +125,9 @@ def browser():
     """Debian's Chromium, headless, started once per test session."""
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield instance
