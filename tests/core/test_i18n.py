@@ -53,8 +53,8 @@ def test_every_extracted_msgid_is_translated(extracted, lang):
         problems.append(f"fuzzy in translations/{lang} ({len(fuzzy)}): {fuzzy}")
     assert not problems, (
         "\n".join(problems)
-        + "\nRun /work/tools/update_translations.sh after adding your Swedish to "
-        "/work/tools/sv_<package>.json (or `flask translate update` and fill in the .po)."
+        + "\nRun `flask translate update`, fill in the new msgstr lines of the .po "
+        "files and run `flask translate compile`."
     )
 
 
