@@ -3,7 +3,8 @@
  * A note is written to localStorage first (queue + last known state of every note), then
  * sent in the background, one at a time and in order, as JSON with a UUID made here; the
  * server stores each UUID once. The queue survives reloads, drains on the "online" event
- * and on a timer, and a service worker keeps the page so that it reloads without network.
+ * and on a timer (not while the browser reports itself offline), and a service worker keeps
+ * the page so that it reloads without network.
  * Without this script the plain form posts each note directly.
  */
 (function () {
@@ -262,7 +263,9 @@
 
   function drain() {
     queue = load(QUEUE_KEY, queue);
-    if (sending || !queue.length) { showStatus(); return; }
+    // a browser that knows it has no network is not asked to try (the "online" event and
+    // the timer try again); a browser that thinks it is online may still fail, and retries
+    if (sending || !queue.length || navigator.onLine === false) { showStatus(); return; }
     sending = true;
     var op = queue[0];
     post(op).then(function (result) {

@@ -73,6 +73,7 @@ def test_notes_written_offline_and_kept_over_a_reload_reach_the_server_once(
 
     context = page.context
     context.set_offline(True)
+    page.wait_for_function("() => navigator.onLine === false")
     requests_before = len(live_server.requests)
     for n in range(6, 9):
         write(page, f"Anteckning {n}: introduktionen behöver en mentor")
