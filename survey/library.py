@@ -137,7 +137,7 @@ WORKLOAD_SECTIONS = [
         _agree("ab-funderar-sluta",
                "Jag funderar på att sluta på min nuvarande arbetsplats inom det närmaste året.",
                "I am thinking about leaving my current workplace within the next year.",
-               development_area="karriarvagar"),
+               reverse_scored=True, development_area="karriarvagar"),
         {"code": "ab-forbattra", "type": FREE_TEXT,
          "text_sv": "Vad skulle mest förbättra din arbetssituation?",
          "text_en": "What would most improve your work situation?",
