@@ -16,6 +16,7 @@ from flask import abort, redirect, render_template, request, url_for
 from core.access import public
 from core.db import get_session
 from survey.answers import validate_answers
+from survey.blank_form import blank_fields
 from survey.models import INVITATION_CODES, OPEN
 from survey.queries import WAVE_INFO_SECONDS, WaveInfo, wave_info, wave_instrument
 from survey.respond import org_choices, parse_unit, wave_dimensions
@@ -37,15 +38,18 @@ def single(wave_id: int):
             abort(404)
         if info.status(today()) == OPEN:
             return _store(info)
-    wave = wave_or_404(wave_id)
-    closed = not_open_page(wave)
-    if closed is not None:
-        return closed
+    wave = wave_info(db, wave_id)  # read now: a wave just closed must say so at once
+    if wave is None:
+        abort(404)
+    if wave.status(today()) != OPEN:
+        return not_open_page(wave_or_404(wave_id))
     choices = org_choices(db)
+    spec = wave_instrument(db, wave)
+    dimensions = wave_dimensions(wave, choices)
     return render_template(
-        "survey/single.html", wave=wave, spec=wave_instrument(db, wave), choices=choices,
-        dimensions=wave_dimensions(wave, choices), values={}, errors={},
-        token=issue_submission_token(wave.id), form_error=None,
+        "survey/single.html", wave=wave, spec=spec, choices=choices, dimensions=dimensions,
+        values={}, errors={}, token=issue_submission_token(wave.id), form_error=None,
+        blank_fields=blank_fields(wave, spec, choices, dimensions),
     )
 
 
