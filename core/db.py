@@ -12,7 +12,7 @@ import time
 import uuid
 from typing import Any
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
@@ -89,6 +89,7 @@ def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"], echo=app.config.get("SQL_ECHO", False))
     app.extensions["db_engine"] = engine
     app.extensions["db_sessionmaker"] = sessionmaker(bind=engine, expire_on_commit=False)
+    retry_when_connection_lost(app)
 
     @app.teardown_appcontext
     def _close_session(exc: BaseException | None) -> None:
@@ -105,6 +106,55 @@ def init_app(app: Flask) -> None:
                 logging.getLogger("medarbetardialog").warning(
                     "database connection lost while closing a session")
                 session.invalidate()
+
+
+#: PostgreSQL's "operator intervention" states a restart sends to the sessions it ends
+_SHUTDOWN_STATES = {"57P01", "57P02", "57P03"}
+
+
+def _connection_lost(error: BaseException) -> bool:
+    """Whether ``error`` says the server connection was cut (a database server restart),
+    as opposed to a wrong statement or a busy SQLite file."""
+    if isinstance(error, DBAPIError):
+        if error.connection_invalidated:
+            return True
+        error = error.orig or error
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        return False
+    if isinstance(error, psycopg.InterfaceError):
+        return True  # "the connection is closed"
+    if isinstance(error, psycopg.OperationalError):
+        return error.sqlstate is None or error.sqlstate in _SHUTDOWN_STATES
+    return False
+
+
+def retry_when_connection_lost(app: Flask) -> None:
+    """Run a view once more when the database connection was cut under it.
+
+    A server restart ends the connections of requests that are running; their transactions
+    are rolled back by the server, so the view is run again on a new connection (which
+    waits for the server, see ``_connect_with_retry``) instead of answering 503. Storing
+    views are safe to repeat: a survey response spends its one-time token in the same
+    transaction, café notes are saved once per UUID."""
+    dispatch = app.dispatch_request
+
+    def dispatch_request():
+        try:
+            return dispatch()
+        except Exception as error:
+            if not _connection_lost(error):
+                raise
+            logging.getLogger("medarbetardialog").warning(
+                "database connection lost during %s %s; running it again",
+                request.method, request.path)
+            session: Session | None = g.pop("db_session", None)
+            if session is not None:
+                session.invalidate()
+            return dispatch()
+
+    app.dispatch_request = dispatch_request  # type: ignore[method-assign]
 
 
 def get_engine() -> Engine:

@@ -104,3 +104,45 @@ def test_driver_errors_from_the_raw_cursor_also_give_503(app):
     response = app.test_client().get("/test-db-raw")
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "2"
+
+
+def _flaky_view(error: Exception, failures: int):
+    """A view that fails with ``error`` ``failures`` times, then answers; it counts its runs."""
+    runs = []
+
+    def view():
+        runs.append(True)
+        if len(runs) <= failures:
+            raise error
+        return "made"
+
+    return view, runs
+
+
+def test_a_view_whose_connection_was_cut_runs_once_more_on_a_new_connection(app):
+    lost = OperationalError("INSERT", {}, _DriverError("server closed the connection"),
+                            connection_invalidated=True)
+    view, runs = _flaky_view(lost, failures=1)
+    app.add_url_rule("/test-db-restart", "test_db_restart", public(view))
+    response = app.test_client().get("/test-db-restart")
+    assert response.status_code == 200 and response.get_data(as_text=True) == "made"
+    assert len(runs) == 2
+
+
+def test_a_server_shutdown_from_the_driver_is_retried_once_then_gives_503(app):
+    import psycopg
+
+    shutdown = psycopg.errors.AdminShutdown("terminating connection due to administrator command")
+    view, runs = _flaky_view(shutdown, failures=5)
+    app.add_url_rule("/test-db-shutdown", "test_db_shutdown", public(view))
+    response = app.test_client().get("/test-db-shutdown")
+    assert response.status_code == 503
+    assert len(runs) == 2
+
+
+def test_errors_that_are_not_a_lost_connection_are_not_repeated(app):
+    busy = OperationalError("INSERT", {}, _DriverError("database is locked"))
+    view, runs = _flaky_view(busy, failures=1)
+    app.add_url_rule("/test-db-busy", "test_db_busy", public(view))
+    assert app.test_client().get("/test-db-busy").status_code == 503
+    assert len(runs) == 1
