@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
-from core.access import ADMIN, AUTHENTICATED, PUBLIC, public
+from core.access import ADMIN, AUTHENTICATED, PUBLIC, audience_of, public
 from core.db import get_session
 from core.i18n import _, _l
 
@@ -89,6 +89,14 @@ def _visible(audience: tuple[str, ...]) -> bool:
     if user is None:
         return False
     return AUTHENTICATED in audience or user.role in audience or user.role == ADMIN
+
+
+def may_open(endpoint: str) -> bool:
+    """Whether the signed-in user passes the access declaration of ``endpoint``'s view, so
+    that a page links only to what its reader may open."""
+    view = current_app.view_functions.get(endpoint)
+    audience = audience_of(view) if view is not None else None
+    return bool(audience) and _visible(audience)
 
 
 def register_nav(app: Flask, endpoint: str, label: Any, audience: tuple[str, ...], order: int = 50):
@@ -202,6 +210,8 @@ def init_app(app: Flask) -> None:
     def _unexpected(error: Exception):
         logging.getLogger("medarbetardialog").exception("unhandled error")
         return render_error(500)
+
+    app.jinja_env.globals["may_open"] = may_open
 
     @app.context_processor
     def _navigation() -> dict:

@@ -132,3 +132,17 @@ def test_download_as_central_analyst(db, client, login):
     assert text.startswith("\ufeffdistrict;service_area;staff_role;tenure;trivs")
     assert text.count("\nfarsta;ekonomiskt-bistand;socialsekreterare;;4;;") == 5
     assert client.get("/survey/999999/responses.csv").status_code == 404
+
+
+def test_pages_link_to_the_download_only_for_those_who_may_open_it(db, client, login):
+    wave = _wave(db)
+    db.commit()
+    link = f"/survey/{wave.id}/responses.csv"
+    login("central")
+    assert link in client.get(f"/results/?wave={wave.id}").get_data(as_text=True)
+    login("local")
+    assert link not in client.get(f"/results/?wave={wave.id}").get_data(as_text=True)
+    login("admin")
+    assert link in client.get(f"/survey/admin/waves/{wave.id}").get_data(as_text=True)
+    login("moderator")
+    assert link not in client.get(f"/survey/admin/waves/{wave.id}").get_data(as_text=True)
