@@ -20,6 +20,7 @@ from flask import (
     url_for,
 )
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from core.access import MODERATOR, requires
 from core.db import get_session
@@ -67,9 +68,9 @@ def new_wave():
     form = WaveForm()
     instruments = list_instruments(db)
     form.instrument_id.choices = [
-        (i.id, f"{i.title} ({i.code} v{i.version})") for i in instruments
+        SelectChoice(i.id, f"{i.title} ({i.code} v{i.version})") for i in instruments
     ]
-    form.dimensions.choices = [(d.id, d.name) for d in list_active(db, Dimension)]
+    form.dimensions.choices = [SelectChoice(d.id, d.name) for d in list_active(db, Dimension)]
     if not instruments:
         flash(_("There is no questionnaire yet. Load the built-in library first."), "warning")
     if form.validate_on_submit():
@@ -130,12 +131,12 @@ def _min_group() -> int:
 
 def _codes_form(db) -> CodesForm:
     form = CodesForm()
-    form.district_id.choices = [(d.id, d.name) for d in list_active(db, District)]
-    form.service_area_id.choices = [(NONE_CHOICE, _("Any (the whole district)"))] + [
-        (s.id, s.name) for s in list_active(db, ServiceArea)
+    form.district_id.choices = [SelectChoice(d.id, d.name) for d in list_active(db, District)]
+    form.service_area_id.choices = [SelectChoice(NONE_CHOICE, _("Any (the whole district)"))] + [
+        SelectChoice(s.id, s.name) for s in list_active(db, ServiceArea)
     ]
-    form.staff_role_id.choices = [(NONE_CHOICE, _("Chosen by the respondent"))] + [
-        (r.id, r.name) for r in list_active(db, StaffRole)
+    form.staff_role_id.choices = [SelectChoice(NONE_CHOICE, _("Chosen by the respondent"))] + [
+        SelectChoice(r.id, r.name) for r in list_active(db, StaffRole)
     ]
     return form
 

@@ -17,6 +17,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from core.i18n import _l
@@ -118,7 +119,7 @@ class QuestionForm(FlaskForm):
     # agreement scale and 0–10
     points = SelectField(
         _l("Number of points"), coerce=int, default=DEFAULT_POINTS,
-        choices=[(n, str(n)) for n in range(MIN_POINTS, MAX_POINTS + 1)],
+        choices=[SelectChoice(n, str(n)) for n in range(MIN_POINTS, MAX_POINTS + 1)],
     )
     labels_sv = TextAreaField(_l("Labels (Swedish)"))
     labels_en = TextAreaField(_l("Labels (English)"))

@@ -5,6 +5,7 @@ move it up or down, delete it after a confirmation."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from wtforms.fields.choices import SelectChoice
 
 from core.access import ADMIN, requires
 from core.db import get_session
@@ -33,10 +34,11 @@ def _question_or_404(instrument: Instrument, question_id: int) -> Question:
 def _question_form(instrument: Instrument, qtype: str, question: Question | None) -> QuestionForm:
     form = QuestionForm(qtype)
     form.section_id.choices = [
-        (s.id, f"{s.position}. {s.title}") for s in instrument.sections
+        SelectChoice(s.id, f"{s.position}. {s.title}") for s in instrument.sections
     ]
-    form.development_area_id.choices = [(NO_CHOICE, _("None"))] + [
-        (a.id, f"{a.number}. {a.name}") for a in list_active(get_session(), DevelopmentArea)
+    areas = list_active(get_session(), DevelopmentArea)
+    form.development_area_id.choices = [SelectChoice(NO_CHOICE, _("None"))] + [
+        SelectChoice(a.id, f"{a.number}. {a.name}") for a in areas
     ]
     if question is not None and request.method == "GET":
         form.fill_from(question)

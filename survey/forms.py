@@ -13,6 +13,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -37,8 +38,10 @@ class WaveForm(FlaskForm):
     mode = RadioField(
         _l("How respondents reach the survey"),
         choices=[
-            (OPEN_LINK, _l("Open link: respondents choose their district, service area and role")),
-            (INVITATION_CODES, _l("Invitation codes: one single-use code per person, per unit")),
+            SelectChoice(OPEN_LINK,
+                         _l("Open link: respondents choose their district, service area and role")),
+            SelectChoice(INVITATION_CODES,
+                         _l("Invitation codes: one single-use code per person, per unit")),
         ],
         default=OPEN_LINK,
         validators=[InputRequired()],
