@@ -4,9 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 PO := $(wildcard translations/*/LC_MESSAGES/messages.po)
+# Pinned versions with hashes, made from pyproject.toml by `make lock`: every install is the same.
+LOCK_APP := requirements/app.txt
+LOCK_TEST := requirements/test.txt
+PIP_COMPILE_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links
 MO := $(PO:.po=.mo)
 
-.PHONY: demo test serve translations lint chromium axe clean db
+.PHONY: demo test serve translations lint chromium axe clean db lock
 
 demo: $(VENV)/.installed $(MO) instance/config.py
 	$(FLASK) db upgrade
@@ -23,17 +28,26 @@ lint: $(VENV)/.test-installed
 
 translations: $(MO)
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml $(LOCK_APP)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK_APP)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.test-installed: pyproject.toml
+$(VENV)/.test-installed: pyproject.toml $(LOCK_TEST)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK_TEST)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(VENV)/.installed $@
+
+# Pins every dependency (and its hashes) after a change to pyproject.toml; existing pins are
+# kept where they still fit. `make lock PIP_COMPILE_FLAGS+=--upgrade` moves to the latest.
+lock:
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet pip-tools
+	@mkdir -p requirements
+	.venv-lock/bin/pip-compile $(PIP_COMPILE_FLAGS) -o $(LOCK_APP) pyproject.toml
+	.venv-lock/bin/pip-compile $(PIP_COMPILE_FLAGS) --extra test -o $(LOCK_TEST) pyproject.toml
 
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
 	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
