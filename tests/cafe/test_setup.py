@@ -137,7 +137,7 @@ def test_status_moves_forward_only_and_needs_rounds_and_tables(app, login, users
     assert count(app, Cafe) == 2
     rounds = count(app, Round)
     added = client.post(f"/cafes/{cafe_id}/rounds/new", data={"minutes": "15", "free": "y"})
-    assert "Omgångar och bord i ett stängt café kan inte ändras." in added.get_data(as_text=True)
+    assert "Caféet är stängt; bara en administratör kan ändra det." in added.get_data(as_text=True)
     assert count(app, Round) == rounds
     detail = client.get(f"/cafes/{cafe_id}").get_data(as_text=True)
     assert "Lägg till en omgång" not in detail

@@ -247,3 +247,22 @@ def test_word_frequencies_counts_ranks_and_limits():
     assert everything["administrativt"] == 1
     assert "och" not in everything and "av" not in everything
     assert word_frequencies(texts, extra_stopwords=["Introduktion"], top=1) == [("mentorer", 2)]
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("Vi behöver fler mentorer.\nOch tid.\tTack!\r\n", True),
+        ("Emoji 👍 och åäö", True),
+        ("nul\x00här", False),
+        ("bell\x07", False),
+        ("delete\x7f", False),
+        ("c1\x85", False),
+        ("lone \ud800 surrogate", False),
+        ("lone \udfff", False),
+    ],
+)
+def test_acceptable_text_has_no_control_characters_or_lone_surrogates(text, ok):
+    from core.text import is_acceptable_text
+
+    assert is_acceptable_text(text) is ok
