@@ -212,7 +212,8 @@ def save_note(
                                         mask.found)
         except StaleDataError:
             continue  # another edit was stored since we read the note: decide again
-    raise NoteError(_("The note is being changed on another device. Try again."), status=409)
+    # a temporary state: the tablet keeps the note queued and sends it again
+    raise NoteError(_("The note is being changed on another device. Try again."), status=503)
 
 
 def _update_existing(db, note, table, data, text, edited_ms, masked) -> SaveResult:
@@ -258,10 +259,15 @@ def delete_note(db: Session, note: Note) -> None:
     cafe = lock_cafe(db, note.table.cafe_id, exclusive=False)
     if not cafe.notes_editable:
         raise NoteError(_("The café is closed; notes can no longer be changed."), status=409)
-    note.deleted = True
-    note.version += 1
-    note.updated_at = utcnow()
-    db.flush()
+    try:
+        with db.begin_nested():
+            note.deleted = True
+            note.version += 1
+            note.updated_at = utcnow()
+            db.flush()
+    except StaleDataError:
+        raise NoteError(_("The note is being changed on another device. Try again."),
+                        status=409) from None
 
 
 def set_table_participants(db: Session, table: CafeTable, count: int | None,

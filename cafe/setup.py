@@ -15,6 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from cafe.ideas import route_ideas
 from cafe.locks import lock_cafe
@@ -320,9 +321,15 @@ def pull_into_summary(db: Session, cafe: Cafe, note: Note) -> None:
     if note.table.cafe_id != cafe.id or note.deleted:
         raise SetupError(_("The note is not part of this café."))
     if not note.in_summary:
+        try:
+            with db.begin_nested():
+                note.in_summary = True
+                db.flush()  # a compare-and-set on the note's version, like every edit
+        except StaleDataError:
+            raise SetupError(_("The note is being changed on another device. Try again.")
+                             ) from None
         line = f"- {note.text}"
         cafe.summary = f"{cafe.summary.rstrip()}\n{line}".strip()
-        note.in_summary = True
     db.flush()
 
 

@@ -260,3 +260,44 @@ def test_a_closed_cafe_refusal_and_a_conflict_are_shown_and_sign_out_clears_the_
         workers: (await navigator.serviceWorker.getRegistrations()).length,
     })""")
     assert left == {"keys": [], "cache": False, "workers": 0}, left
+
+
+def test_a_note_that_cannot_be_shown_is_reported_and_never_stops_the_queue(
+    live_server, page_factory
+):
+    ids = seed(live_server.app)
+    page = sign_in_at_table(live_server, page_factory, ids["table"])
+    status = page.locator("#sync-status")
+    expect(status).to_have_text("Allt sparat")
+    # the tablet's storage holds a note waiting to be sent and, beside it, a note it cannot
+    # draw (its areas are not a list: an older script, a damaged storage)
+    waiting = str(uuid.uuid4())
+    page.evaluate(
+        """([table, round, waiting, t0]) => {
+            const note = {uuid: waiting, round_id: round, kind: 'observation',
+                          text: 'Väntade i kön', votes: 0, area_ids: [], created_ms: t0,
+                          edited_ms: t0, version: 0};
+            const op = Object.assign({}, note, {base_version: 0});
+            delete op.version;
+            const notes = JSON.parse(localStorage.getItem('cafe-notes:' + table));
+            notes[waiting] = note;
+            notes['broken'] = {uuid: 'broken', round_id: round, kind: 'idea', text: 'Trasig',
+                               area_ids: 7, created_ms: t0, edited_ms: t0, version: 1};
+            localStorage.setItem('cafe-notes:' + table, JSON.stringify(notes));
+            localStorage.setItem('cafe-queue:' + table, JSON.stringify([op]));
+        }""",
+        [ids["table"], ids["round"], waiting, T0 + 100],
+    )
+    page.reload()
+    # the page says something is wrong instead of "All saved" ...
+    expect(status).to_contain_text("kunde inte visas")
+    expect(status).not_to_contain_text("Allt sparat")
+    expect(status).to_have_class(re.compile("sync-error"))
+    # ... and the waiting note is sent all the same, once
+    expect(page.locator(f"#note-{waiting}")).not_to_have_class(re.compile("pending"))
+    assert [n.text for n in stored_notes(live_server.app, ids["table"])].count(
+        "Väntade i kön") == 1
+    # writing goes on: a new note is stored too
+    write(page, "Skriven efter felet")
+    expect(page.locator("#note-list li.pending")).to_have_count(0)
+    assert "Skriven efter felet" in {n.text for n in stored_notes(live_server.app, ids["table"])}
