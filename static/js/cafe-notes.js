@@ -390,8 +390,9 @@
 
   function enqueue(fields) {
     var now = Date.now();
-    var editing = form.getAttribute("data-editing");
-    var uuid = editing || (form.elements.uuid && form.elements.uuid.value) || newUuid();
+    // a new note gets a new UUID here: the page (and its hidden field) may be an old copy
+    // from the service worker's cache, whose UUID was used already
+    var uuid = form.getAttribute("data-editing") || newUuid();
     var base = notes[uuid];
     var note = {
       uuid: uuid,
@@ -518,6 +519,7 @@
   if (list) list.addEventListener("click", guarded(onListClick));
 
   guarded(function () {
+    if (form) hidden("uuid", newUuid()); // the plain form, should it be used, too
     (config.deleted || []).forEach(function (uuid) { delete notes[uuid]; });
     mergeServerNotes();
   })();

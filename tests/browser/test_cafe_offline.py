@@ -184,6 +184,23 @@ def test_notes_written_and_edited_offline_reach_the_server_once(live_server, pag
     page.reload()
     expect(page.locator("#note-list li.note")).to_have_count(12)
     expect(status).to_have_text("Allt sparat")
+    # a note written on a page the service worker served (a copy of the page as it was
+    # loaded, with the form's hidden fields of then) is a new note, not an edit of the
+    # note written on that page before
+    write(page, "Anteckning 9: skriven före omladdningen")
+    expect(status).to_have_text("Allt sparat")
+    context.set_offline(True)
+    page.wait_for_function("() => navigator.onLine === false")
+    for n in (10, 11):  # the same cached copy of the page, twice
+        assert page.reload().from_service_worker
+        write(page, f"Anteckning {n}: skriven på en sparad sida")
+    context.set_offline(False)
+    expect(status).to_have_text("Allt sparat", timeout=20_000)
+    after = {n.uuid: n.text for n in stored_notes(live_server.app, ids["table"])}
+    assert len(after) == 15
+    assert {n.uuid: n.text for n in notes}.items() <= after.items()
+    assert {"Anteckning 9: skriven före omladdningen", "Anteckning 10: skriven på en sparad "
+            "sida", "Anteckning 11: skriven på en sparad sida"} <= set(after.values())
 
 
 def test_a_closed_cafe_refusal_and_a_conflict_are_shown_and_sign_out_clears_the_tablet(
