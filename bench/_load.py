@@ -69,11 +69,12 @@ class Browser:
                 self.cookies[name] = value
 
     def request(self, method: str, path: str, fields: Mapping[str, str] | None = None,
-                headers: Mapping[str, str] | None = None) -> Reply:
-        """Send one request; connection problems raise one of ``CONNECTION_ERRORS``."""
-        body = urlencode(fields) if fields is not None else None
+                headers: Mapping[str, str] | None = None, body: bytes | None = None) -> Reply:
+        """Send one request (form ``fields``, or a raw ``body`` with its Content-Type in
+        ``headers``); connection problems raise one of ``CONNECTION_ERRORS``."""
         extra = dict(headers or {})
-        if body is not None:
+        if fields is not None:
+            body = urlencode(fields).encode()
             extra["Content-Type"] = "application/x-www-form-urlencoded"
         conn = self._connection()
         try:

@@ -163,6 +163,8 @@ class IdeaForm(FlaskForm):
         _l("Status"), choices=[SelectChoice(s, IDEA_STATUS_LABELS[s]) for s in IDEA_STATUSES]
     )
     development_area_id = SelectField(_l("Development area"), coerce=optional_int)
+    public_text = TextAreaField(_l("Wording on the public page"),
+                                validators=[Length(max=2000)])
     answer = TextAreaField(_l("Answer to the staff"), validators=[Length(max=5000)])
     answered_on = DateField(_l("Date of the answer"), validators=[Optional()])
     answer_public = BooleanField(_l("Show the answer on the public page"))

@@ -2,7 +2,9 @@
 
 An idea belongs to the steering group of the café's district (or the central one when the
 café had several hosting districts or none). Only ideas marked ``published`` are shown on
-the public "you said, we did" page, and of their answers only those marked public.
+the public "you said, we did" page, and of their answers only those marked public. The
+steering group may word an idea for the public (``public_text``); the note's own (masked)
+text stays the record and is then no longer published.
 """
 
 from __future__ import annotations
@@ -55,6 +57,8 @@ class Idea(Base):
         ForeignKey("development_area.id", ondelete="SET NULL"), index=True
     )
     status: Mapped[str] = mapped_column(String(12), default=NEW)
+    #: the wording shown on the public page; empty = the note's own (masked) text
+    public_text: Mapped[str] = mapped_column(Text, default="")
     answer: Mapped[str] = mapped_column(Text, default="")
     answered_on: Mapped[date | None] = mapped_column(Date)
     answer_public: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -70,6 +74,11 @@ class Idea(Base):
         back_populates="idea", cascade="all, delete-orphan", order_by="IdeaStatusChange.id"
     )
 
+    @property
+    def wording(self) -> str:
+        """The text the public page shows: the steering group's wording, else the note's."""
+        return self.public_text or self.note.text
+
 
 class IdeaStatusChange(Base):
     """One change of an idea's status or answer, kept for the record."""
@@ -83,6 +92,7 @@ class IdeaStatusChange(Base):
         ForeignKey("cafe_idea.id", ondelete="CASCADE"), index=True
     )
     status: Mapped[str] = mapped_column(String(12))
+    public_text: Mapped[str] = mapped_column(Text, default="")
     answer: Mapped[str] = mapped_column(Text, default="")
     answered_on: Mapped[date | None] = mapped_column(Date)
     answer_public: Mapped[bool] = mapped_column(Boolean, default=False)

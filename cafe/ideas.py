@@ -1,9 +1,12 @@
 """The idea loop's writes: routing a closed café's idea notes to a steering group, and
-status changes with an answer, each kept as a history row. Services flush, never commit."""
+status changes with a public wording and an answer, each kept as a history row. Services
+flush, never commit."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
@@ -14,6 +17,7 @@ from cafe.models import IDEA, Cafe, CafeTable, Note
 from core.auth import User, utcnow
 from core.i18n import _
 from core.org import District
+from core.text import mask_personal_data
 
 
 class IdeaError(ValueError):
@@ -70,30 +74,51 @@ class IdeaUpdate:
     answer_public: bool = False
     published: bool = False
     development_area_id: int | None = None
+    #: the wording for the public page; empty keeps the note's own (masked) text
+    public_text: str = ""
 
 
-def update_idea(db: Session, idea: Idea, change: IdeaUpdate, user: User | None) -> bool:
-    """Set status, answer and publication; returns False when nothing changed. Every
-    change is appended to the idea's history."""
+@dataclass
+class IdeaSaved:
+    """What ``update_idea`` did: whether anything changed, and what was masked by kind."""
+
+    changed: bool
+    masked: dict[str, int] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return self.changed
+
+
+def update_idea(db: Session, idea: Idea, change: IdeaUpdate, user: User | None,
+                words: Iterable[str] = ()) -> IdeaSaved:
+    """Set status, public wording, answer and publication. The wording and the answer are
+    published, so both pass the same masking as notes (``words``: the mask list) before
+    they are stored. Every change is appended to the idea's history."""
     if change.status not in IDEA_STATUSES:
         raise IdeaError(_("Choose a status."), "status")
-    answer = change.answer.strip()
-    if change.answer_public and not answer:
+    wording = mask_personal_data(change.public_text.strip(), words)
+    answer = mask_personal_data(change.answer.strip(), words)
+    masked = Counter(wording.found) + Counter(answer.found)
+    if change.answer_public and not answer.text:
         raise IdeaError(_("Write an answer before publishing it."), "answer")
-    if answer and change.answered_on is None:
+    # the note's text as it stands is no wording of its own
+    public_text = "" if wording.text == idea.note.text else wording.text
+    if answer.text and change.answered_on is None:
         change.answered_on = date.today()
-    before = (idea.status, idea.answer, idea.answered_on, idea.answer_public, idea.published,
-              idea.development_area_id)
-    after = (change.status, answer, change.answered_on if answer else None,
-             change.answer_public, change.published, change.development_area_id)
+    before = (idea.status, idea.public_text, idea.answer, idea.answered_on, idea.answer_public,
+              idea.published, idea.development_area_id)
+    after = (change.status, public_text, answer.text,
+             change.answered_on if answer.text else None, change.answer_public,
+             change.published, change.development_area_id)
     if before == after:
-        return False
-    (idea.status, idea.answer, idea.answered_on, idea.answer_public, idea.published,
-     idea.development_area_id) = after
+        return IdeaSaved(False, dict(masked))
+    (idea.status, idea.public_text, idea.answer, idea.answered_on, idea.answer_public,
+     idea.published, idea.development_area_id) = after
     idea.updated_at = utcnow()
     idea.history.append(
         IdeaStatusChange(
             status=idea.status,
+            public_text=idea.public_text,
             answer=idea.answer,
             answered_on=idea.answered_on,
             answer_public=idea.answer_public,
@@ -102,4 +127,4 @@ def update_idea(db: Session, idea: Idea, change: IdeaUpdate, user: User | None) 
         )
     )
     db.flush()
-    return True
+    return IdeaSaved(True, dict(masked))

@@ -174,8 +174,12 @@ class CafeTable(Base):
 
 class Note(Base):
     """A note written at a table in a round. ``uuid`` is made on the tablet so that a note
-    sent twice (retries, two tabs) is stored once; ``version`` and ``edited_at`` (the
-    device's clock, milliseconds) decide between edits made on two devices."""
+    sent twice (retries, two tabs) is stored once; ``version`` and ``edited_ms`` (the
+    device's clock, milliseconds) decide between edits made on two devices.
+
+    ``version`` is the mapper's version column: every UPDATE of a note is a compare-and-set
+    (``WHERE version = <the version read>``), so two edits that read the same version can
+    never both be applied; the one that loses is told so and kept as a conflict revision."""
 
     __tablename__ = "cafe_note"
     __table_args__ = (
@@ -215,6 +219,8 @@ class Note(Base):
     revisions: Mapped[list[NoteRevision]] = relationship(
         back_populates="note", cascade="all, delete-orphan", order_by="NoteRevision.id"
     )
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
 
 class NoteRevision(Base):

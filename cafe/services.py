@@ -1,8 +1,9 @@
 """Writing café notes: the idempotent, conflict-aware ``save_note`` used by the tablets'
 offline queue and the plain form, deletion, table head counts and the masked word list.
 
-Every note text passes ``core.text.mask_personal_data`` before it is stored. Services flush,
-never commit; the caller commits.
+Every note text passes ``core.text.mask_personal_data`` before it is stored. Writes lock
+the café's row first (``cafe.locks``) so that they never overlap its closing. Services
+flush, never commit; the caller commits.
 """
 
 from __future__ import annotations
@@ -15,8 +16,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
-from cafe.models import IDEA, NOTE_KINDS, CafeTable, MaskedWord, Note, NoteRevision
+from cafe.locks import lock_cafe
+from cafe.models import CLOSED, IDEA, NOTE_KINDS, CafeTable, MaskedWord, Note, NoteRevision
+from core.access import ADMIN
 from core.auth import User, utcnow
 from core.i18n import _, ngettext
 from core.org import DevelopmentArea
@@ -24,6 +28,7 @@ from core.text import (
     COORDINATION_NUMBER,
     EMAIL,
     LISTED_WORD,
+    NAME,
     PERSONAL_NUMBER,
     PHONE,
     mask_personal_data,
@@ -91,8 +96,6 @@ def masked_words(db: Session) -> list[str]:
 
 
 def _validated(db: Session, table: CafeTable, data: NoteInput) -> tuple[str, list]:
-    if not table.cafe.notes_editable:
-        raise NoteError(_("The café is closed; notes can no longer be changed."), status=409)
     if data.kind not in NOTE_KINDS:
         raise NoteError(_("Choose a kind of note."), "kind")
     text = (data.text or "").strip()
@@ -112,6 +115,15 @@ def _validated(db: Session, table: CafeTable, data: NoteInput) -> tuple[str, lis
         if len(areas) != len(set(data.area_ids)):
             raise NoteError(_("Choose development areas from the list."), "areas")
     return text, areas
+
+
+def closed_error() -> NoteError:
+    """The answer for a note that reaches a closed café: refused, never stored."""
+    return NoteError(
+        _("The café has been closed, so this note was not saved. Copy its text and give it "
+          "to the moderator."),
+        status=409,
+    )
 
 
 def _apply(note: Note, data: NoteInput, text: str, areas: list, edited_ms: int) -> None:
@@ -135,6 +147,16 @@ def _revision(note: Note, *, conflict: bool, kind=None, text=None, votes=None, e
     )
 
 
+def _stored(db: Session, note_uuid: str) -> Note | None:
+    """The note as committed now (not as an earlier read in this session saw it)."""
+    stmt = select(Note).where(Note.uuid == note_uuid).execution_options(populate_existing=True)
+    return db.scalar(stmt)
+
+
+#: how often a compare-and-set that lost against a concurrent edit is decided again
+CAS_ATTEMPTS = 5
+
+
 def save_note(
     db: Session,
     table: CafeTable,
@@ -144,40 +166,57 @@ def save_note(
 ) -> SaveResult:
     """Create or update the note ``data.uuid`` at ``table``, idempotently.
 
-    The same UUID sent again gives the stored note (DUPLICATE). An edit based on the stored
-    version is applied (UPDATED). An edit based on an older version meets a conflict: the
-    edit with the later device time wins and the other text is kept as a conflict revision
-    (UPDATED or KEPT, ``conflict=True``). Raises NoteError for bad input or a closed café.
+    The same UUID sent again gives the stored note (DUPLICATE), also after the café has
+    closed. An edit based on the stored version is applied (UPDATED). An edit based on an
+    older version meets a conflict: the edit with the later device time wins and the other
+    text is kept as a conflict revision (UPDATED or KEPT, ``conflict=True``). Every update
+    is a compare-and-set on the note's version; one that loses against a concurrent edit is
+    decided again on the new version, so it becomes a conflict instead of overwriting.
+
+    The café's row is locked first (``cafe.locks``), so the note is stored before a
+    concurrent close (and is routed by it) or meets the closed café and is refused.
+    Raises NoteError for bad input or a closed café.
     """
     note_uuid = normalise_uuid(data.uuid)
-    text, areas = _validated(db, table, data)
-    mask = mask_personal_data(text, masked_words(db) if words is None else words)
+    cafe = lock_cafe(db, table.cafe_id, exclusive=False)
+    mask = mask_personal_data((data.text or "").strip(),
+                              masked_words(db) if words is None else words)
     edited_ms = data.edited_ms or now_ms()
-    existing = db.scalar(select(Note).where(Note.uuid == note_uuid))
-    if existing is None:
-        note = Note(
-            uuid=note_uuid,
-            table_id=table.id,
-            author_id=author.id if author else None,
-            created_ms=data.created_ms or edited_ms,
-            version=1,
-        )
-        _apply(note, data, mask.text, areas, edited_ms)
+    for _attempt in range(CAS_ATTEMPTS):
+        existing = _stored(db, note_uuid)
+        if existing is None:
+            if not cafe.notes_editable:
+                raise closed_error()
+            text, areas = _validated(db, table, data)
+            note = Note(
+                uuid=note_uuid,
+                table_id=table.id,
+                author_id=author.id if author else None,
+                created_ms=data.created_ms or edited_ms,
+                version=1,
+            )
+            _apply(note, data, mask.text, areas, edited_ms)
+            try:
+                with db.begin_nested():
+                    db.add(note)
+                    db.flush()
+            except IntegrityError:
+                # the same note arrived at the same moment through another request
+                if _stored(db, note_uuid) is None:
+                    raise
+                continue
+            return SaveResult(note, CREATED, masked=mask.found)
         try:
             with db.begin_nested():
-                db.add(note)
-                db.flush()
-        except IntegrityError:
-            # the same note arrived at the same moment through another request
-            existing = db.scalar(select(Note).where(Note.uuid == note_uuid))
-            if existing is None:
-                raise
-        else:
-            return SaveResult(note, CREATED, masked=mask.found)
-    return _update_existing(db, existing, table, data, mask.text, areas, edited_ms, mask.found)
+                return _update_existing(db, existing, table, data, mask.text, edited_ms,
+                                        mask.found)
+        except StaleDataError:
+            continue  # another edit was stored since we read the note: decide again
+    # a temporary state: the tablet keeps the note queued and sends it again
+    raise NoteError(_("The note is being changed on another device. Try again."), status=503)
 
 
-def _update_existing(db, note, table, data, text, areas, edited_ms, masked) -> SaveResult:
+def _update_existing(db, note, table, data, text, edited_ms, masked) -> SaveResult:
     if note.table_id != table.id:
         raise NoteError(_("This note belongs to another table."), status=403)
     if note.deleted:
@@ -188,10 +227,13 @@ def _update_existing(db, note, table, data, text, areas, edited_ms, masked) -> S
         and note.kind == data.kind
         and note.votes == votes
         and note.round_id == data.round_id
-        and {a.id for a in note.areas} == {a.id for a in areas}
+        and sorted(a.id for a in note.areas) == sorted(set(data.area_ids))
     )
     if same or edited_ms in {r.edited_ms for r in note.revisions}:
         return SaveResult(note, DUPLICATE)  # nothing new, or a late retry of a known edit
+    if not table.cafe.notes_editable:
+        raise NoteError(_("The café is closed; notes can no longer be changed."), status=409)
+    _unmasked, areas = _validated(db, table, data)
     if data.base_version >= note.version:
         db.add(_revision(note, conflict=False))
         _apply(note, data, text, areas, edited_ms)
@@ -214,24 +256,37 @@ def _update_existing(db, note, table, data, text, areas, edited_ms, masked) -> S
 
 def delete_note(db: Session, note: Note) -> None:
     """Delete a note; a tombstone stays so that a late retry of it is not stored again."""
-    if not note.table.cafe.notes_editable:
+    cafe = lock_cafe(db, note.table.cafe_id, exclusive=False)
+    if not cafe.notes_editable:
         raise NoteError(_("The café is closed; notes can no longer be changed."), status=409)
-    note.deleted = True
-    note.version += 1
-    note.updated_at = utcnow()
-    db.flush()
+    try:
+        with db.begin_nested():
+            note.deleted = True
+            note.version += 1
+            note.updated_at = utcnow()
+            db.flush()
+    except StaleDataError:
+        raise NoteError(_("The note is being changed on another device. Try again."),
+                        status=409) from None
 
 
-def set_table_participants(db: Session, table: CafeTable, count: int | None) -> None:
-    """Record how many people sat at the table (a count, never names)."""
+def set_table_participants(db: Session, table: CafeTable, count: int | None,
+                           user: User | None = None) -> None:
+    """Record how many people sat at the table (a count, never names). The counts decide
+    whether a café's word clouds may be shown, so a closed café's counts change only by an
+    administrator."""
     if count is not None and not 0 <= count <= 100:
         raise NoteError(_("Enter a number between 0 and 100."), "participants")
+    cafe = lock_cafe(db, table.cafe_id, exclusive=False)
+    if cafe.status == CLOSED and (user is None or user.role != ADMIN):
+        raise NoteError(_("The café is closed; only an administrator can change it."),
+                        status=409)
     table.participants = count
     db.flush()
 
 
 def describe_masking(found: dict[str, int]) -> str | None:
-    """A sentence in the active language telling the facilitator what was masked."""
+    """A sentence in the active language telling the writer what was masked."""
     labels = {
         PERSONAL_NUMBER: lambda n: ngettext(
             "%(num)d personal identity number", "%(num)d personal identity numbers", n
@@ -241,6 +296,7 @@ def describe_masking(found: dict[str, int]) -> str | None:
         ),
         PHONE: lambda n: ngettext("%(num)d phone number", "%(num)d phone numbers", n),
         EMAIL: lambda n: ngettext("%(num)d e-mail address", "%(num)d e-mail addresses", n),
+        NAME: lambda n: ngettext("%(num)d name", "%(num)d names", n),
         LISTED_WORD: lambda n: ngettext("%(num)d name or listed word",
                                         "%(num)d names or listed words", n),
     }

@@ -1,16 +1,24 @@
 """Setting up a café: the event itself, expected participants, rounds, tables, status
 changes, copying a café as a template, and the plenary summary. Services flush, never
-commit; ``SetupError`` carries a message for the user and the form field it concerns."""
+commit; ``SetupError`` carries a message for the user and the form field it concerns.
+
+A closed café is a record: its details, hosting districts, head counts, rounds and tables
+change only by an administrator (``user``), and its notes not at all. Every change locks
+the café's row first (``cafe.locks``), so it cannot slip past a concurrent close. The
+plenary summary stays the moderator's to finish and publish after the café."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from cafe.ideas import route_ideas
+from cafe.locks import lock_cafe
 from cafe.models import (
     CLOSED,
     DRAFT,
@@ -21,10 +29,11 @@ from cafe.models import (
     Note,
     Round,
 )
-from core.access import FACILITATOR
+from core.access import ADMIN, FACILITATOR
 from core.auth import User, utcnow
 from core.i18n import _
 from core.org import District
+from core.text import mask_personal_data
 
 
 class SetupError(ValueError):
@@ -78,7 +87,23 @@ def create_cafe(db: Session, data: CafeData) -> Cafe:
     return cafe
 
 
-def update_cafe(db: Session, cafe: Cafe, data: CafeData) -> None:
+def may_change(cafe: Cafe, user: User | None) -> bool:
+    """Whether ``user`` may change the café's setup: anyone with access while it is not
+    closed; an administrator always."""
+    return cafe.status != CLOSED or (user is not None and user.role == ADMIN)
+
+
+def require_changeable(db: Session, cafe: Cafe, user: User | None) -> Cafe:
+    """Lock the café against a concurrent close and refuse if it is closed (except for an
+    administrator). Returns the café as read under the lock."""
+    cafe = lock_cafe(db, cafe.id, exclusive=True)
+    if not may_change(cafe, user):
+        raise SetupError(_("The café is closed; only an administrator can change it."))
+    return cafe
+
+
+def update_cafe(db: Session, cafe: Cafe, data: CafeData, user: User | None = None) -> None:
+    require_changeable(db, cafe, user)
     _apply(db, cafe, data)
     db.flush()
 
@@ -127,7 +152,11 @@ def delete_cafe(db: Session, cafe: Cafe) -> None:
 
 def set_status(db: Session, cafe: Cafe, status: str) -> int:
     """Move a café forward: draft → open → closed. Closing routes the café's ideas to the
-    steering groups and returns how many were routed."""
+    steering groups and returns how many were routed.
+
+    The café's row is locked exclusively first: notes being stored are committed before
+    the close reads them (and are routed), notes arriving later see the closed café."""
+    cafe = lock_cafe(db, cafe.id, exclusive=True)
     allowed = {DRAFT: OPEN, OPEN: CLOSED}
     if allowed.get(cafe.status) != status:
         raise SetupError(_("The café cannot go from this status to that one."))
@@ -142,12 +171,8 @@ def set_status(db: Session, cafe: Cafe, status: str) -> int:
     return routed
 
 
-def _require_changeable(cafe: Cafe) -> None:
-    if cafe.status == CLOSED:
-        raise SetupError(_("The rounds and tables of a closed café cannot be changed."))
-
-
-def set_current_round(db: Session, cafe: Cafe, position: int) -> None:
+def set_current_round(db: Session, cafe: Cafe, position: int, user: User | None = None) -> None:
+    require_changeable(db, cafe, user)
     if position not in {r.position for r in cafe.rounds}:
         raise SetupError(_("Choose a round of this café."), "round")
     cafe.current_round = position
@@ -176,8 +201,8 @@ def _apply_round(rnd: Round, data: RoundData) -> None:
     rnd.minutes = data.minutes
 
 
-def add_round(db: Session, cafe: Cafe, data: RoundData) -> Round:
-    _require_changeable(cafe)
+def add_round(db: Session, cafe: Cafe, data: RoundData, user: User | None = None) -> Round:
+    require_changeable(db, cafe, user)
     rnd = Round(position=max((r.position for r in cafe.rounds), default=0) + 1)
     _apply_round(rnd, data)
     cafe.rounds.append(rnd)
@@ -185,8 +210,8 @@ def add_round(db: Session, cafe: Cafe, data: RoundData) -> Round:
     return rnd
 
 
-def update_round(db: Session, rnd: Round, data: RoundData) -> None:
-    _require_changeable(rnd.cafe)
+def update_round(db: Session, rnd: Round, data: RoundData, user: User | None = None) -> None:
+    require_changeable(db, rnd.cafe, user)
     _apply_round(rnd, data)
     db.flush()
 
@@ -195,9 +220,9 @@ def _has_notes(db: Session, column, value: int) -> bool:
     return db.scalar(select(func.count(Note.id)).where(column == value)) > 0
 
 
-def delete_round(db: Session, rnd: Round) -> None:
+def delete_round(db: Session, rnd: Round, user: User | None = None) -> None:
     """Delete a round without notes; the later rounds move up one place."""
-    _require_changeable(rnd.cafe)
+    require_changeable(db, rnd.cafe, user)
     if _has_notes(db, Note.round_id, rnd.id):
         raise SetupError(_("The round has notes and cannot be deleted."))
     cafe = rnd.cafe
@@ -206,9 +231,9 @@ def delete_round(db: Session, rnd: Round) -> None:
     _renumber(db, cafe, [r for r in cafe.rounds if r is not rnd])
 
 
-def move_round(db: Session, rnd: Round, step: int) -> None:
+def move_round(db: Session, rnd: Round, step: int, user: User | None = None) -> None:
     """Move a round one place earlier (step -1) or later (+1)."""
-    _require_changeable(rnd.cafe)
+    require_changeable(db, rnd.cafe, user)
     rounds = list(rnd.cafe.rounds)
     index = rounds.index(rnd)
     target = index + step
@@ -236,8 +261,9 @@ class TableData:
     facilitator_id: int | None = None
 
 
-def _apply_table(db: Session, cafe: Cafe, table: CafeTable, data: TableData) -> None:
-    _require_changeable(cafe)
+def _apply_table(db: Session, cafe: Cafe, table: CafeTable, data: TableData,
+                 user: User | None) -> None:
+    require_changeable(db, cafe, user)
     if data.number < 1:
         raise SetupError(_("Table numbers start at 1."), "number")
     if any(t.number == data.number and t is not table for t in cafe.tables):
@@ -251,21 +277,21 @@ def _apply_table(db: Session, cafe: Cafe, table: CafeTable, data: TableData) -> 
     table.facilitator_id = data.facilitator_id
 
 
-def add_table(db: Session, cafe: Cafe, data: TableData) -> CafeTable:
+def add_table(db: Session, cafe: Cafe, data: TableData, user: User | None = None) -> CafeTable:
     table = CafeTable()
-    _apply_table(db, cafe, table, data)
+    _apply_table(db, cafe, table, data, user)
     cafe.tables.append(table)
     db.flush()
     return table
 
 
-def update_table(db: Session, table: CafeTable, data: TableData) -> None:
-    _apply_table(db, table.cafe, table, data)
+def update_table(db: Session, table: CafeTable, data: TableData, user: User | None = None) -> None:
+    _apply_table(db, table.cafe, table, data, user)
     db.flush()
 
 
-def delete_table(db: Session, table: CafeTable) -> None:
-    _require_changeable(table.cafe)
+def delete_table(db: Session, table: CafeTable, user: User | None = None) -> None:
+    require_changeable(db, table.cafe, user)
     if _has_notes(db, Note.table_id, table.id):
         raise SetupError(_("The table has notes and cannot be deleted."))
     table.cafe.tables.remove(table)
@@ -281,9 +307,13 @@ def facilitators(db: Session) -> list[User]:
     return list(db.scalars(stmt.order_by(User.display_name, User.username)))
 
 
-def save_summary(db: Session, cafe: Cafe, text: str) -> None:
-    cafe.summary = text.strip()
+def save_summary(db: Session, cafe: Cafe, text: str, words: Iterable[str] = ()) -> dict:
+    """Store the summary masked like a note (``words``: the mask list); returns what was
+    masked, by kind."""
+    mask = mask_personal_data(text.strip(), words)
+    cafe.summary = mask.text
     db.flush()
+    return mask.found
 
 
 def pull_into_summary(db: Session, cafe: Cafe, note: Note) -> None:
@@ -291,9 +321,15 @@ def pull_into_summary(db: Session, cafe: Cafe, note: Note) -> None:
     if note.table.cafe_id != cafe.id or note.deleted:
         raise SetupError(_("The note is not part of this café."))
     if not note.in_summary:
+        try:
+            with db.begin_nested():
+                note.in_summary = True
+                db.flush()  # a compare-and-set on the note's version, like every edit
+        except StaleDataError:
+            raise SetupError(_("The note is being changed on another device. Try again.")
+                             ) from None
         line = f"- {note.text}"
         cafe.summary = f"{cafe.summary.rstrip()}\n{line}".strip()
-        note.in_summary = True
     db.flush()
 
 

@@ -50,7 +50,19 @@ def login():
 def logout():
     session.clear()
     flash(_("You are signed out."), "info")
-    return redirect(url_for("home"))
+    return forget_device_data(redirect(url_for("home")))
+
+
+#: what a browser deletes for this site at sign-out: its caches (the café tablet's pages kept
+#: for offline use) and its storage (the tablet's notes and queue, service workers)
+CLEAR_SITE_DATA = '"cache", "storage"'
+
+
+def forget_device_data(response):
+    """Ask the browser to delete what this site kept on the device, so that the next person
+    on a shared tablet reads nothing of the last one's café notes."""
+    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

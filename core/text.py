@@ -1,9 +1,13 @@
 """Free text helpers: personal data masking, Swedish tokenising and word frequencies.
 
 Pure functions (no Flask, no database) so that every package can mask free text before it is
-stored and count words for reports. Masking finds Swedish personal identity numbers (with a
-valid Luhn check digit, including samordningsnummer), Swedish phone numbers, e-mail
-addresses and words from an administrator-maintained list, and replaces each with a marker.
+stored or published and count words for reports. Masking finds Swedish personal identity
+numbers (with a valid Luhn check digit, including samordningsnummer, with a hyphen, a dash,
+a space or nothing before the last four digits), Swedish phone numbers (our own pattern plus
+libphonenumber's matcher for region SE, so any dash or grouping a person types is found),
+e-mail addresses, first names (a capitalised name from the Nordic, Arabic and Turkish
+columns of the ``gender-guesser`` name dictionary, with the capitalised word after it as a
+surname) and words from an administrator-maintained list, and replaces each with a marker.
 The markers are stored data and stay Swedish; callers translate the report of what was found.
 """
 
@@ -14,13 +18,16 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
+import phonenumbers
 from stop_words import get_stop_words
 
 PERSONAL_NUMBER = "personal_number"
 COORDINATION_NUMBER = "coordination_number"
 PHONE = "phone"
 EMAIL = "email"
+NAME = "name"
 LISTED_WORD = "listed_word"
 
 #: Marker written in place of each kind of personal data (stored text, Swedish).
@@ -29,6 +36,7 @@ MARKERS: dict[str, str] = {
     COORDINATION_NUMBER: "[samordningsnummer]",
     PHONE: "[telefon]",
     EMAIL: "[e-post]",
+    NAME: "[namn]",
     LISTED_WORD: "[namn]",
 }
 
@@ -50,7 +58,7 @@ _EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}(
 _PERSONAL_NUMBER_RE = re.compile(
     r"(?<![\w+-])"
     r"(?P<century>1[89]|20)?(?P<yy>\d{2})(?P<mm>\d{2})(?P<dd>\d{2})"
-    r"(?P<sep>[-+])?"
+    r"(?P<sep>[-+\u2010-\u2015\u2212 ])?"
     r"(?P<serial>\d{3})(?P<check>\d)"
     r"(?![\w]|-\d)"
 )
@@ -58,11 +66,12 @@ _PERSONAL_NUMBER_RE = re.compile(
 # Trunk 0 or +46/0046 (optionally "(0)"), an area code of 1-3 digits, an optional separator,
 # then the subscriber number in digits with single spaces. Hyphens only after the area code,
 # so dates (2017-08-15) and personal numbers with a hyphen are not mistaken for phones.
+_DASHES = "-\u2010-\u2015\u2212"  # hyphen, the Unicode dashes (en, em …) and minus
 _PHONE_RE = re.compile(
     r"(?<![\w+/.,-])"
     r"(?:(?:\+|00)46[ ]?(?:\(0\)[ ]?)?|\(?0)"
     r"(?P<area>[1-9]\d{0,2})"
-    r"(?:\)[ ]?|[ ]?-[ ]?|[ ])?"
+    rf"(?:\)[ ]?|[ ]?[{_DASHES}][ ]?|[ ])?"
     r"(?P<subscriber>\d(?:[ ]?\d){4,7})"
     r"(?!\d|-\d)"
 )
@@ -116,30 +125,129 @@ def _words_pattern(words: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
 
 
+def _phone_matches(text: str) -> Iterable[tuple[int, int, str]]:
+    """Swedish phone numbers found by libphonenumber (valid numbers for region SE, in any
+    grouping and with any dash), as spans."""
+    if sum(ch.isdigit() for ch in text) < 7:
+        return  # no Swedish number is shorter; the matcher is the slow part of masking
+    matcher = phonenumbers.PhoneNumberMatcher(text, "SE", leniency=phonenumbers.Leniency.VALID)
+    for match in matcher:
+        yield match.start, match.end, PHONE
+
+
+#: the name dictionary's columns whose names are masked anywhere in a sentence
+_NAME_COUNTRIES = ("sweden", "norway", "denmark", "finland", "arabia", "turkey")
+#: capitalised words that are names in the dictionary but mostly something else here
+_NOT_NAMES = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
+#: Swedish words that are also Nordic first names: masked inside a sentence (where Swedish
+#: capitalises only names) but not as the first word of one
+_SWEDISH_WORDS = frozenset(
+    "alla alma ask bo bror björn dag edit ella else fred frank gull gun hans inga iris jack "
+    "kaj klara lea li lina linda liv love maj max mio mona my per rosa rose runa rune rut "
+    "saga sam sig siv sten stig svea tim tina tom urban vega viking viola".split()
+)
+_WORD_RE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_SENTENCE_END = ".!?:;\n\u2022*>\"'(«»“”-\u2013\u2014"  # and bullets
+
+
+@cache
+def _first_names() -> tuple[frozenset[str], frozenset[str]]:
+    """(Nordic names, all names masked inside a sentence) from gender-guesser's dictionary,
+    read once per process."""
+    from gender_guesser.detector import Detector
+
+    detector = Detector(case_sensitive=True)
+    columns = {country: detector.COUNTRIES.index(country) for country in _NAME_COUNTRIES}
+    nordic: set[str] = set()
+    anywhere: set[str] = set()
+    for name, by_gender in detector.names.items():
+        if not name[:1].isupper() or name.lower() in _NOT_NAMES:
+            continue
+        for values in by_gender.values():
+            for country, column in columns.items():
+                if len(values) > column and values[column].strip():
+                    anywhere.add(name)
+                    if country in ("sweden", "norway", "denmark", "finland"):
+                        nordic.add(name)
+    return frozenset(nordic), frozenset(anywhere)
+
+
+def _titlecase(word: str) -> bool:
+    """"Kalle", "Anna-Karin"; not "HR", "iPad" or "kalle"."""
+    return all(part[:1].isupper() and (len(part) == 1 or part[1:].islower())
+               for part in word.split("-"))
+
+
+def _name_matches(text: str) -> Iterable[tuple[int, int, str]]:
+    """First names written with a capital, and the capitalised word right after one (a
+    surname). Swedish capitalises only names inside a sentence; at the start of a sentence
+    a Nordic name that is also a common word ("Dag", "Per") is left alone."""
+    nordic, anywhere = _first_names()
+    words = list(_WORD_RE.finditer(text))
+    index = 0
+    while index < len(words):
+        match = words[index]
+        word = match.group()
+        index += 1
+        if not _titlecase(word) or len(word) < 2:
+            continue
+        first = word.split("-")[0]
+        before = text[: match.start()].rstrip()
+        sentence_start = not before or before[-1] in _SENTENCE_END
+        if before.lower().endswith("lex"):
+            continue  # lex Sarah, lex Maria: the laws, not people
+        if sentence_start:
+            is_name = first in nordic and first.lower() not in _SWEDISH_WORDS
+            is_name = is_name and first.lower() not in SWEDISH_STOPWORDS
+        else:
+            is_name = first in anywhere
+        if not is_name:
+            continue
+        end = match.end()
+        if index < len(words):
+            following = words[index]
+            gap = text[end:following.start()]
+            if gap == " " and _titlecase(following.group()) and len(following.group()) > 1:
+                end = following.end()  # "Kalle Andersson": the surname goes too
+                index += 1
+        yield match.start(), end, NAME
+
+
 def mask_personal_data(text: str, extra_words: Iterable[str] = ()) -> MaskResult:
     """Replace personal data in ``text`` by markers and count what was replaced.
 
     ``extra_words`` are whole words or phrases (e.g. names) matched case-insensitively.
-    Earlier kinds win where matches overlap: e-mail, personal number, phone, listed word.
+    Earlier kinds win where matches overlap: e-mail, personal number, phone, listed word,
+    first name.
     """
     spans: list[tuple[int, int, str]] = []
 
     def free(start: int, end: int) -> bool:
         return all(end <= s or start >= e for s, e, _ in spans)
 
-    finders: list[tuple[re.Pattern[str] | None, object]] = [
-        (_EMAIL_RE, lambda _m: EMAIL),
-        (_PERSONAL_NUMBER_RE, classify_personal_number),
-        (_PHONE_RE, _phone_kind),
-        (_words_pattern(extra_words), lambda _m: LISTED_WORD),
-    ]
-    for pattern, classify in finders:
+    def regex(pattern: re.Pattern[str] | None, classify) -> Iterable[tuple[int, int, str]]:
         if pattern is None:
-            continue
+            return
         for match in pattern.finditer(text):
-            kind = classify(match)  # type: ignore[operator]
-            if kind and free(match.start(), match.end()):
-                spans.append((match.start(), match.end(), kind))
+            kind = classify(match)
+            if kind:
+                yield match.start(), match.end(), kind
+
+    finders = [
+        regex(_EMAIL_RE, lambda _m: EMAIL),
+        regex(_PERSONAL_NUMBER_RE, classify_personal_number),
+        regex(_PHONE_RE, _phone_kind),
+        _phone_matches(text),
+        regex(_words_pattern(extra_words), lambda _m: LISTED_WORD),
+        _name_matches(text),
+    ]
+    for found_spans in finders:
+        for start, end, kind in found_spans:
+            if free(start, end):
+                spans.append((start, end, kind))
     if not spans:
         return MaskResult(text, {})
     spans.sort()
@@ -197,3 +305,21 @@ def word_frequencies(
         counts.update(content_words(text or "", min_length, extra))
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return ranked if top is None else ranked[:top]
+
+
+#: control characters that free text may hold: tab, line feed and carriage return
+_ALLOWED_CONTROLS = frozenset("\t\n\r")
+
+
+def is_acceptable_text(text: str) -> bool:
+    """Whether ``text`` can be stored and shown as it is: no NUL or other control character
+    (C0 and C1; tab and line breaks are fine) and no lone surrogate (which no database can
+    store as UTF-8)."""
+    for char in text:
+        code = ord(char)
+        if code < 0x20 or 0x7F <= code <= 0x9F:
+            if char not in _ALLOWED_CONTROLS:
+                return False
+        elif 0xD800 <= code <= 0xDFFF:
+            return False
+    return True

@@ -10,6 +10,7 @@ from cafe.forms import IdeaForm
 from cafe.idea_models import IDEA_STATUSES, Idea
 from cafe.ideas import IdeaError, IdeaUpdate, update_idea
 from cafe.listings import ideas_stmt
+from cafe.services import describe_masking, masked_words
 from cafe.texts import IDEA_STATUS_LABELS, NOTE_KIND_LABELS
 from cafe.views.common import field_error, get_or_404
 from core.access import CENTRAL, LOCAL, require_district, requires, visible_district_ids
@@ -58,6 +59,8 @@ def detail(idea_id: int):
     idea = get_or_404(Idea, idea_id)
     require_district(idea.district_id)
     form = IdeaForm(obj=idea)
+    if request.method == "GET":
+        form.public_text.data = idea.wording
     form.development_area_id.choices = [SelectChoice(None, _("No development area"))] + [
         SelectChoice(a.id, f"{a.number}. {a.name}") for a in list_active(db, DevelopmentArea)
     ]
@@ -69,15 +72,19 @@ def detail(idea_id: int):
             answer_public=form.answer_public.data,
             published=form.published.data,
             development_area_id=form.development_area_id.data,
+            public_text=form.public_text.data or "",
         )
         try:
-            changed = update_idea(db, idea, change, g.user)
+            saved = update_idea(db, idea, change, g.user, masked_words(db))
         except IdeaError as error:
             field_error(form, error)
         else:
             db.commit()
-            flash(_("The idea was updated.") if changed else _("Nothing was changed."),
-                  "success" if changed else "info")
+            flash(_("The idea was updated.") if saved else _("Nothing was changed."),
+                  "success" if saved else "info")
+            message = describe_masking(saved.masked)
+            if message:
+                flash(message, "warning")
             return redirect(url_for("cafe_ideas.detail", idea_id=idea.id))
     return render_template(
         "cafe/idea_detail.html",

@@ -30,9 +30,12 @@ def summary(cafe_id: int):
     cafe = get_or_404(Cafe, cafe_id)
     form = SummaryForm(obj=cafe)
     if form.validate_on_submit():
-        setup.save_summary(db, cafe, form.summary.data or "")
+        masked = setup.save_summary(db, cafe, form.summary.data or "", services.masked_words(db))
         db.commit()
         flash(_("The summary was saved."), "success")
+        message = services.describe_masking(masked)
+        if message:
+            flash(message, "warning")
         return redirect(url_for("cafe_plenary.summary", cafe_id=cafe.id))
     return render_template(
         "cafe/summary.html", cafe=cafe, form=form, ideas=harvest(db, cafe).ideas

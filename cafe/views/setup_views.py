@@ -3,7 +3,7 @@ café through draft → open → closed."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
 
 from cafe import setup
@@ -79,7 +79,8 @@ def create():
 def detail(cafe_id: int):
     db = get_session()
     cafe = get_or_404(Cafe, cafe_id)
-    return render_template("cafe/cafe_detail.html", cafe=cafe, notes=setup.note_count(db, cafe))
+    return render_template("cafe/cafe_detail.html", cafe=cafe, notes=setup.note_count(db, cafe),
+                           may_change=setup.may_change(cafe, g.user))
 
 
 @bp.route("/<int:cafe_id>/edit", methods=["GET", "POST"])
@@ -90,7 +91,7 @@ def edit(cafe_id: int):
     if form.validate_on_submit():
         db = get_session()
         try:
-            setup.update_cafe(db, cafe, _data(form))
+            setup.update_cafe(db, cafe, _data(form), user=g.user)
         except SetupError as error:
             field_error(form, error)
         else:
@@ -181,7 +182,8 @@ def current_round(cafe_id: int):
     db = get_session()
     cafe = get_or_404(Cafe, cafe_id)
     try:
-        setup.set_current_round(db, cafe, request.form.get("position", 0, type=int))
+        setup.set_current_round(db, cafe, request.form.get("position", 0, type=int),
+                                user=g.user)
     except SetupError as error:
         flash(error.message, "error")
     else:

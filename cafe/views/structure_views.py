@@ -3,7 +3,7 @@ facilitators), edited by moderators and administrators."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
 
 from cafe import setup
@@ -68,7 +68,7 @@ def add_round(cafe_id: int):
     if form.validate_on_submit():
         db = get_session()
         try:
-            setup.add_round(db, cafe, _round_data(form))
+            setup.add_round(db, cafe, _round_data(form), user=g.user)
         except SetupError as error:
             field_error(form, error)
         else:
@@ -86,7 +86,7 @@ def edit_round(cafe_id: int, round_id: int):
     if form.validate_on_submit():
         db = get_session()
         try:
-            setup.update_round(db, rnd, _round_data(form))
+            setup.update_round(db, rnd, _round_data(form), user=g.user)
         except SetupError as error:
             field_error(form, error)
         else:
@@ -102,7 +102,8 @@ def move_round(cafe_id: int, round_id: int):
     cafe, rnd = _round(cafe_id, round_id)
     db = get_session()
     try:
-        setup.move_round(db, rnd, -1 if request.form.get("direction") == "up" else 1)
+        setup.move_round(db, rnd, -1 if request.form.get("direction") == "up" else 1,
+                         user=g.user)
     except SetupError as error:
         flash(error.message, "error")
     else:
@@ -123,7 +124,7 @@ def delete_round(cafe_id: int, round_id: int):
         )
     db = get_session()
     try:
-        setup.delete_round(db, rnd)
+        setup.delete_round(db, rnd, user=g.user)
     except SetupError as error:
         flash(error.message, "error")
     else:
@@ -156,7 +157,7 @@ def add_table(cafe_id: int):
     if form.validate_on_submit():
         db = get_session()
         try:
-            setup.add_table(db, cafe, _table_data(form))
+            setup.add_table(db, cafe, _table_data(form), user=g.user)
         except SetupError as error:
             field_error(form, error)
         else:
@@ -174,7 +175,7 @@ def edit_table(cafe_id: int, table_id: int):
     if form.validate_on_submit():
         db = get_session()
         try:
-            setup.update_table(db, table, _table_data(form))
+            setup.update_table(db, table, _table_data(form), user=g.user)
         except SetupError as error:
             field_error(form, error)
         else:
@@ -197,7 +198,7 @@ def delete_table(cafe_id: int, table_id: int):
         )
     db = get_session()
     try:
-        setup.delete_table(db, table)
+        setup.delete_table(db, table, user=g.user)
     except SetupError as error:
         flash(error.message, "error")
     else:

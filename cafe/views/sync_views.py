@@ -11,7 +11,8 @@ from flask_wtf.csrf import generate_csrf
 
 from cafe import services
 from cafe.models import CafeTable, Note
-from cafe.services import NoteError, NoteInput
+from cafe.services import NoteError
+from cafe.sync_input import parse_note
 from cafe.texts import NOTE_KIND_LABELS
 from cafe.views.tablet_views import may_use_table
 from core.access import FACILITATOR, MODERATOR, public, requires
@@ -39,45 +40,22 @@ def note_json(note: Note) -> dict:
     }
 
 
-def _int(payload: dict, name: str, default: int | None = 0) -> int | None:
-    value = payload.get(name, default)
-    if value is None or isinstance(value, bool):
-        return default
-    if isinstance(value, int | float) or (isinstance(value, str) and value.isdigit()):
-        return int(value)
-    raise NoteError(_("The note could not be read."), name)
-
-
 @bp.post("/api/tables/<int:table_id>/notes")
 @requires(FACILITATOR, MODERATOR)
 def api_save_note(table_id: int):
-    """JSON endpoint of the offline queue: 201 for a new note, 200 for a repeat or an edit."""
+    """JSON endpoint of the offline queue: 201 for a new note, 200 for a repeat or an edit,
+    400 with a message for a note that cannot be read, 409 for a closed café."""
     table = get_session().get(CafeTable, table_id)
     if table is None:
         return jsonify(error=_("The table does not exist.")), 404
     if not may_use_table(table):
         return jsonify(error=_("You do not have permission to see this page.")), 403
-    payload = request.get_json(silent=True)
+    db = get_session()
     try:
-        if not isinstance(payload, dict):
-            raise NoteError(_("The note could not be read."))
-        areas = payload.get("area_ids") or []
-        if not isinstance(areas, list):
-            raise NoteError(_("The note could not be read."), "area_ids")
-        data = NoteInput(
-            uuid=str(payload.get("uuid", "")),
-            round_id=_int(payload, "round_id"),
-            kind=str(payload.get("kind", "")),
-            text=str(payload.get("text", "")),
-            votes=_int(payload, "votes"),
-            area_ids=[_int({"a": a}, "a") for a in areas],
-            created_ms=_int(payload, "created_ms", None),
-            edited_ms=_int(payload, "edited_ms", None),
-            base_version=_int(payload, "base_version"),
-        )
-        db = get_session()
+        data = parse_note(request.get_data(cache=False))
         result = services.save_note(db, table, data, g.user)
     except NoteError as error:
+        db.rollback()
         return jsonify(error=error.message, field=error.field), error.status
     db.commit()
     return jsonify(

@@ -30,6 +30,7 @@ from cafe.listings import (
 )
 from cafe.models import CafeTable, Note
 from cafe.services import NoteError, NoteInput
+from cafe.setup import may_change
 from cafe.texts import NOTE_KIND_LABELS
 from cafe.views.common import ask_to_confirm, confirmed, field_error, get_or_404
 from core.access import ADMIN, FACILITATOR, MODERATOR, requires
@@ -104,6 +105,7 @@ def tablet(table_id: int):
         deleted=deleted_note_uuids(db, table),
         kind_labels=NOTE_KIND_LABELS,
         kind_names={kind: str(label) for kind, label in NOTE_KIND_LABELS.items()},
+        may_change=may_change(table.cafe, g.user),
     )
 
 
@@ -211,9 +213,13 @@ def participants(table_id: int):
     form = ParticipantsForm()
     if form.validate_on_submit():
         db = get_session()
-        services.set_table_participants(db, table, form.participants.data)
-        db.commit()
-        flash(_("The number of people at the table was saved."), "success")
+        try:
+            services.set_table_participants(db, table, form.participants.data, g.user)
+        except NoteError as error:
+            flash(error.message, "error")
+        else:
+            db.commit()
+            flash(_("The number of people at the table was saved."), "success")
     else:
         flash(_("Enter a number between 0 and 100."), "error")
     return redirect(url_for("cafe_tablet.tablet", table_id=table.id,

@@ -13,10 +13,16 @@ through ``live_app`` (``with live_app.app_context(): ...; get_session().commit()
 
 Journeys over the full demo city use ``demo_server`` instead (module-scoped, its own copy of
 the demo database) and the helpers in tests/browser/journey.py.
+
+Every page of every browser test is watched (``page_problems``, automatic): an uncaught
+error in a page, a console error, or an answer of 500 or more fails the test, whether the
+page came from ``page_factory`` or from ``browser.new_context()``. The browser's own lines
+about a 4xx answer or a page that is offline on purpose are not errors of the page.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -120,9 +126,81 @@ def demo_server(tmp_path_factory, request) -> Iterator[LiveServer]:
     app.extensions["db_engine"].dispose()
 
 
+#: what the current test's pages did wrong (filled by the watchers below)
+_PROBLEMS: list[str] = []
+#: Chromium's own console lines for an answer the test expects (a 4xx page, a form with
+#: errors) or for a request made while the test has the page offline: not page errors
+_EXPECTED_NETWORK_LINE = re.compile(
+    r"^Failed to load resource: (the server responded with a status of 4\d\d\b"
+    r"|net::ERR_INTERNET_DISCONNECTED)"
+)
+
+
+def _watch(context) -> None:
+    """Record uncaught page errors, console errors and 5xx answers of every page."""
+
+    def on_console(message) -> None:
+        if message.type == "error" and not _EXPECTED_NETWORK_LINE.match(message.text):
+            _PROBLEMS.append(f"console error on {message.page.url if message.page else '?'}: "
+                             f"{message.text}")
+
+    def on_web_error(web_error) -> None:
+        page = web_error.page
+        _PROBLEMS.append(f"uncaught error on {page.url if page else '?'}: {web_error.error}")
+
+    def on_response(response) -> None:
+        if response.status >= 500:
+            _PROBLEMS.append(f"{response.status} for {response.request.method} {response.url}")
+
+    context.on("console", on_console)
+    context.on("weberror", on_web_error)
+    context.on("response", on_response)
+
+
+class WatchedBrowser:
+    """The Playwright browser, whose every new context is watched by ``_watch``."""
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+
+    def new_context(self, *args, **kwargs):
+        context = self._browser.new_context(*args, **kwargs)
+        _watch(context)
+        return context
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
+@pytest.fixture(autouse=True)
+def page_problems() -> Iterator[list[str]]:
+    """Fails the test when one of its pages had an uncaught error, a console error or a
+    5xx answer (see ``_watch``): checked when the test body ends (``pytest_runtest_call``
+    below) and again at teardown, for what happened while contexts were closed."""
+    _PROBLEMS.clear()
+    yield _PROBLEMS
+    problems, _PROBLEMS[:] = list(_PROBLEMS), []
+    if problems:
+        pytest.fail(_report(problems), pytrace=False)
+
+
+def _report(problems: list[str]) -> str:
+    return "the browser reported problems:\n" + "\n".join(problems)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    """A test whose pages had problems fails as the test itself, not only at teardown."""
+    outcome = yield
+    if _PROBLEMS and outcome.excinfo is None:
+        problems, _PROBLEMS[:] = list(_PROBLEMS), []
+        outcome.force_exception(pytest.fail.Exception(_report(problems), pytrace=False))
+
+
 @pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium, headless, started once per test session."""
+    """Debian's Chromium, headless, started once per test session; every context made
+    from it is watched for page errors."""
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
     from playwright.sync_api import expect, sync_playwright
@@ -130,7 +208,7 @@ def browser():
     expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield instance
+        yield WatchedBrowser(instance)
         instance.close()
 
 

@@ -14,11 +14,14 @@ from cafe.services import DUPLICATE, KEPT, UPDATED, NoteInput
 from core.db import get_session
 from tests.conftest import sign_in
 
+#: a device time (12 June 2017, 13:20 in Stockholm) the tests count from, in milliseconds
+T0 = 1_497_266_400_000
+
 
 def payload(round_id, text="Vi behöver fler mentorer", **extra):
     data = {"uuid": str(uuid.uuid4()), "round_id": round_id, "kind": "observation",
-            "text": text, "votes": 0, "area_ids": [], "created_ms": 1000, "edited_ms": 1000,
-            "base_version": 0}
+            "text": text, "votes": 0, "area_ids": [], "created_ms": T0 + 1000,
+            "edited_ms": T0 + 1000, "base_version": 0}
     data.update(extra)
     return data
 
@@ -100,7 +103,7 @@ def test_edit_based_on_the_stored_version_is_applied(app, login, cafe_ids):
     client = login("facilitator")
     data = payload(cafe_ids.rounds[0])
     client.post(api(cafe_ids.tables[0]), json=data)
-    edit = dict(data, text="Vi behöver fler mentorer och handledning", edited_ms=2000,
+    edit = dict(data, text="Vi behöver fler mentorer och handledning", edited_ms=T0 + 2000,
                 base_version=1)
     response = client.post(api(cafe_ids.tables[0]), json=edit)
     assert response.status_code == 200
@@ -117,8 +120,8 @@ def test_conflicting_edits_keep_the_later_and_keep_the_other_as_revision(app, lo
     data = payload(cafe_ids.rounds[0], text="Original")
     client.post(api(cafe_ids.tables[0]), json=data)
     # two devices edit version 1; the one edited later (device B) reaches the server first
-    device_b = dict(data, text="Text från surfplatta B", edited_ms=3000, base_version=1)
-    device_a = dict(data, text="Text från surfplatta A", edited_ms=2000, base_version=1)
+    device_b = dict(data, text="Text från surfplatta B", edited_ms=T0 + 3000, base_version=1)
+    device_a = dict(data, text="Text från surfplatta A", edited_ms=T0 + 2000, base_version=1)
     assert client.post(api(cafe_ids.tables[0]), json=device_b).json["outcome"] == UPDATED
     late = client.post(api(cafe_ids.tables[0]), json=device_a)
     assert late.status_code == 200
@@ -126,7 +129,7 @@ def test_conflicting_edits_keep_the_later_and_keep_the_other_as_revision(app, lo
     assert late.json["note"]["text"] == "Text från surfplatta B"
     assert "Text från surfplatta A" in late.json["note"]["conflict_texts"]
     # an edit made later on a stale version wins, and the overwritten text is kept
-    device_c = dict(data, text="Text från surfplatta C", edited_ms=9000, base_version=1)
+    device_c = dict(data, text="Text från surfplatta C", edited_ms=T0 + 9000, base_version=1)
     won = client.post(api(cafe_ids.tables[0]), json=device_c)
     assert won.json["outcome"] == UPDATED and won.json["conflict"] is True
     assert won.json["note"]["text"] == "Text från surfplatta C"
@@ -287,3 +290,66 @@ def test_service_worker_is_served_with_a_javascript_type(client):
     assert response.status_code == 200
     assert response.mimetype == "text/javascript"
     assert b"caches" in response.data
+
+
+def _raw(base: dict, **replace: str) -> bytes:
+    """The JSON of ``base`` with some values replaced by raw JSON text (NaN, 1e400 …)."""
+    import json
+
+    parts = [f'"{key}": {replace.get(key, json.dumps(value))}' for key, value in base.items()]
+    parts += [f'"{key}": {value}' for key, value in replace.items() if key not in base]
+    return ("{" + ", ".join(parts) + "}").encode()
+
+
+def test_sync_refuses_every_malformed_note_with_400_and_a_message(app, login, cafe_ids):
+    client = login("facilitator")
+    url = api(cafe_ids.tables[0])
+    good = payload(cafe_ids.rounds[0])
+    deep = "[" * 100_000 + "]" * 100_000
+    bodies = {
+        "round NaN": _raw(good, round_id="NaN"),
+        "round Infinity": _raw(good, round_id="Infinity"),
+        "round -Infinity": _raw(good, round_id="-Infinity"),
+        "round 1e400": _raw(good, round_id="1e400"),
+        "round 1.5": _raw(good, round_id="1.5"),
+        "round as text": _raw(good, round_id='"1"'),
+        "round true": _raw(good, round_id="true"),
+        "round 2**70": _raw(good, round_id=str(2**70)),
+        "created 1e30": _raw(good, created_ms="1e30"),
+        "created 10**30": _raw(good, created_ms=str(10**30)),
+        "edited 2**63": _raw(good, edited_ms=str(2**63)),
+        "edited negative": _raw(good, edited_ms="-5"),
+        "areas [2**70]": _raw(good, area_ids=f"[{2**70}]"),
+        "areas nested": _raw(good, area_ids="[[1]]"),
+        "areas object": _raw(good, area_ids='{"a": 1}'),
+        "areas too many": _raw(good, area_ids="[" + ",".join(["1"] * 51) + "]"),
+        "votes 1e3": _raw(good, votes="1e3"),
+        "votes 10**5000": _raw(good, votes="1" + "0" * 5000),
+        "base version 2**40": _raw(good, base_version=str(2**40)),
+        "100k-deep array": _raw(good, area_ids=deep),
+        "100k-deep body": deep.encode(),
+        "lone surrogate": _raw(good, text='"Mentor \\ud800 behövs"'),
+        "lone surrogate in kind": _raw(good, kind='"idea\\udfff"'),
+        "NUL": _raw(good, text='"Mentor\\u0000behövs"'),
+        "control character": _raw(good, text='"Mentor\\u0007behövs"'),
+        "C1 control": _raw(good, text='"Mentor\\u0085behövs"'),
+        "text as number": _raw(good, text="42"),
+        "text as list": _raw(good, text='["a"]'),
+        "unknown key": _raw(good, admin="true"),
+        "array body": b"[1, 2]",
+        "invalid UTF-8": b'{"text": "\xff\xfe"}',
+        "empty body": b"",
+        "truncated": _raw(good)[:-5],
+        "very long text": _raw(good, text='"' + "a" * 2001 + '"'),
+    }
+    for name, body in bodies.items():
+        response = client.post(url, data=body, content_type="application/json")
+        assert response.status_code == 400, (name, response.status_code, response.data[:200])
+        assert response.is_json and response.json["error"], name
+    # the messages are in the facilitator's language and say what to do
+    response = client.post(url, data=bodies["NUL"], content_type="application/json")
+    assert response.json["field"] == "text"
+    assert "tecken" in response.json["error"]
+    assert note_count(app) == 0
+    # the same note with nothing wrong is stored
+    assert client.post(url, json=good).status_code == 201

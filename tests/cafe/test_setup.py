@@ -137,7 +137,8 @@ def test_status_moves_forward_only_and_needs_rounds_and_tables(app, login, users
     assert count(app, Cafe) == 2
     rounds = count(app, Round)
     added = client.post(f"/cafes/{cafe_id}/rounds/new", data={"minutes": "15", "free": "y"})
-    assert "Omgångar och bord i ett stängt café kan inte ändras." in added.get_data(as_text=True)
+    assert "Caféet är stängt; bara en administratör kan ändra det." in added.get_data(
+        as_text=True)
     assert count(app, Round) == rounds
     detail = client.get(f"/cafes/{cafe_id}").get_data(as_text=True)
     assert "Lägg till en omgång" not in detail
@@ -215,3 +216,70 @@ def test_navigation_shows_each_role_its_cafe_entries(app, login):
     assert ">Caféer<" in page
     login("moderator").post("/logout")
     assert ">Idéer<" in login("local").get("/").get_data(as_text=True)
+
+
+def test_a_closed_cafe_is_read_only_for_everyone_but_an_administrator(app, login, users):
+    with app.app_context():
+        db = get_session()
+        cafe = make_cafe(db, facilitator_ids=(users["facilitator"],), status="closed")
+        cafe_id, table_id, round_id = cafe.id, cafe.tables[0].id, cafe.rounds[0].id
+        both = [str(by_code(db, District, c).id) for c in ("farsta", "skarholmen")]
+        db.commit()
+    refused = "Caféet är stängt; bara en administratör kan ändra det."
+    # the facilitator's head count decides whether word clouds show: not after closing
+    tablet = login("facilitator")
+    page = tablet.get(f"/my-tables/{table_id}").get_data(as_text=True)
+    assert 'name="participants"' not in page
+    answer = tablet.post(f"/my-tables/{table_id}/participants", data={"participants": "9"},
+                         follow_redirects=True)
+    assert refused in answer.get_data(as_text=True)
+    tablet.post("/logout")
+    # a moderator can neither add a district (it would open the harvest to its group) nor
+    # change counts, rounds or tables, nor start another round
+    moderator = login("moderator")
+    detail = moderator.get(f"/cafes/{cafe_id}").get_data(as_text=True)
+    assert f'href="/cafes/{cafe_id}/edit"' not in detail
+    assert "Bara en administratör kan ändra" in detail
+    data, _role = cafe_form(app, districts=both)
+    edited = moderator.post(f"/cafes/{cafe_id}/edit", data=data)
+    assert refused in edited.get_data(as_text=True)
+    moved = moderator.post(f"/cafes/{cafe_id}/current-round", data={"position": "2"},
+                           follow_redirects=True)
+    assert refused in moved.get_data(as_text=True)
+    table_form = {"number": "5", "name": "Nytt", "facilitator_id": "None"}
+    assert refused in moderator.post(f"/cafes/{cafe_id}/tables/new",
+                                     data=table_form).get_data(as_text=True)
+    with app.app_context():
+        db = get_session()
+        cafe = db.get(Cafe, cafe_id)
+        assert [d.code for d in cafe.districts] == ["farsta"]
+        assert cafe.current_round == 1 and len(cafe.tables) == 1
+        assert db.get(CafeTable, table_id).participants is None
+    moderator.post("/logout")
+    # an administrator corrects the record
+    admin = login("admin")
+    assert f'href="/cafes/{cafe_id}/edit"' in admin.get(f"/cafes/{cafe_id}").get_data(
+        as_text=True)
+    assert admin.post(f"/cafes/{cafe_id}/edit", data=data).status_code == 302
+    assert admin.post(f"/my-tables/{table_id}/participants",
+                      data={"participants": "9"}).status_code == 302
+    with app.app_context():
+        db = get_session()
+        assert {d.code for d in db.get(Cafe, cafe_id).districts} == {"farsta", "skarholmen"}
+        assert db.get(CafeTable, table_id).participants == 9
+    # and the notes stay as they were at the close, for everyone
+    note = {"uuid": "00000000-0000-4000-8000-000000000001", "round_id": round_id,
+            "kind": "idea", "text": "Sent", "base_version": 0}
+    assert admin.post(f"/my-tables/api/tables/{table_id}/notes", json=note).status_code == 409
+
+
+def test_sign_out_asks_the_browser_to_clear_what_the_tablet_kept(app, login):
+    client = login("facilitator")
+    response = client.post("/logout")
+    assert response.status_code == 302
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
+    page = client.get("/").get_data(as_text=True)
+    assert 'id="sign-out-form"' not in page  # signed out: no sign-out script either
+    signed_in = login("facilitator").get("/").get_data(as_text=True)
+    assert 'id="sign-out-form"' in signed_in and "js/sign-out.js" in signed_in
+    assert "har inte skickats" in signed_in  # the warning, in the page's language

@@ -8,6 +8,7 @@ from core.text import (
     COORDINATION_NUMBER,
     EMAIL,
     LISTED_WORD,
+    NAME,
     PERSONAL_NUMBER,
     PHONE,
     content_words,
@@ -68,8 +69,9 @@ def test_invalid_check_digits_are_left_alone():
     for yymmdd, serial in [("850709", "980"), ("760312", "123"), ("020229", "456")]:
         number = invalid(yymmdd, serial)
         result = mask_personal_data(f"Nummer {number} i texten")
-        assert result.text == f"Nummer {number} i texten"
-        assert result.found == {}
+        # not a personal number; some of these digits are a valid phone number, though
+        assert set(result.found) <= {PHONE}
+        assert result.text in (f"Nummer {number} i texten", "Nummer [telefon] i texten")
         long_form = "19" + number.replace("-", "")
         assert mask_personal_data(long_form).found == {}
 
@@ -149,6 +151,66 @@ def test_dates_counts_and_years_are_not_masked(text):
     assert not result.changed
 
 
+@pytest.mark.parametrize(
+    "number", ["811218 9876", "811218\u20139876", "19811218 9876", "811218\u22129876"]
+)
+def test_personal_numbers_with_a_space_or_a_dash_are_masked(number):
+    result = mask_personal_data(f"Klienten {number} ringde.")
+    assert result.text == "Klienten [personnummer] ringde."
+    assert result.found == {PERSONAL_NUMBER: 1}
+
+
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "070\u20131234567",  # en dash
+        "070 \u2013 123 45 67",
+        "08\u2014123 45 67",  # em dash
+        "070-12 34 567",
+        "0771-123 123",
+        "+46 (0)70-123 45 67",
+        "0046-8-123 456 78",
+        "08-508 000 00",
+        "(08) 123 45 67",
+    ],
+)
+def test_phone_numbers_in_any_grouping_and_with_any_dash_are_masked(phone):
+    result = mask_personal_data(f"Ring {phone} i morgon")
+    assert result.text == "Ring [telefon] i morgon", phone
+    assert result.found == {PHONE: 1}
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("Kontakta Kalle om schemat.", "Kontakta [namn] om schemat."),
+        ("Vi pratade med Per Andersson i går.", "Vi pratade med [namn] i går."),
+        ("Kalle ringde om besöket.", "[namn] ringde om besöket."),
+        ("Fråga Ahmed eller Fatima på mottagningen.",
+         "Fråga [namn] eller [namn] på mottagningen."),
+        ("- Anna-Karin vet mer", "- [namn] vet mer"),
+    ],
+)
+def test_first_names_are_masked(text, masked):
+    result = mask_personal_data(text)
+    assert result.text == masked
+    assert set(result.found) == {NAME}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Per vecka har vi 40 ärenden. Dag efter dag samma sak.",
+        "Anmälan enligt lex Sarah och lex Maria.",
+        "Caféet i August och June hölls på engelska.",
+        "Region Stockholm, Farsta och Socialstyrelsen.",
+        "HR och IT ska hjälpa till. Bo kvar i kommunen.",
+    ],
+)
+def test_words_that_only_look_like_names_are_left_alone(text):
+    assert mask_personal_data(text).found == {}
+
+
 def test_several_kinds_are_counted_and_markers_are_not_masked_again():
     number = valid("900101", "234")
     text = f"{number} ring 070-123 45 67, mejla a@b.se, namn Kalle"
@@ -185,3 +247,22 @@ def test_word_frequencies_counts_ranks_and_limits():
     assert everything["administrativt"] == 1
     assert "och" not in everything and "av" not in everything
     assert word_frequencies(texts, extra_stopwords=["Introduktion"], top=1) == [("mentorer", 2)]
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("Vi behöver fler mentorer.\nOch tid.\tTack!\r\n", True),
+        ("Emoji 👍 och åäö", True),
+        ("nul\x00här", False),
+        ("bell\x07", False),
+        ("delete\x7f", False),
+        ("c1\x85", False),
+        ("lone \ud800 surrogate", False),
+        ("lone \udfff", False),
+    ],
+)
+def test_acceptable_text_has_no_control_characters_or_lone_surrogates(text, ok):
+    from core.text import is_acceptable_text
+
+    assert is_acceptable_text(text) is ok
