@@ -228,6 +228,18 @@ def authenticate(db: Session, username: str, password: str) -> User | None:
     return None
 
 
+def confirm_password(user: User, password: str) -> bool:
+    """Whether ``password`` is the signed-in ``user``'s own (asked before it is changed),
+    counted like a sign-in so that a borrowed session cannot be used to guess it. Raises
+    :class:`core.throttle.Throttled` when this client must wait."""
+    attempt = throttle.begin_attempt(user.username)
+    if user.check_password(password):
+        throttle.attempt_succeeded(attempt)
+        return True
+    throttle.attempt_failed()
+    return False
+
+
 login_manager = LoginManager()
 #: Flask-Login's session protection compares a digest of the address and browser stored in
 #: the cookie; a sign-in key that changes when it must does the job without either.

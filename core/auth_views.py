@@ -17,6 +17,11 @@ from core.throttle import Throttled
 bp = Blueprint("auth", __name__)
 
 
+def too_many_failures(wait: Throttled) -> str:
+    return _("Too many failed sign-ins from here. Try again in %(wait)s.",
+             wait=format_timedelta(timedelta(seconds=wait.wait_seconds), threshold=1.0))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
@@ -28,10 +33,7 @@ def login():
         try:
             user = auth.authenticate(db, form.username.data.strip(), form.password.data)
         except Throttled as wait:
-            form.username.errors.append(_(
-                "Too many failed sign-ins from here. Try again in %(wait)s.",
-                wait=format_timedelta(timedelta(seconds=wait.wait_seconds), threshold=1.0),
-            ))
+            form.username.errors.append(too_many_failures(wait))
             status, headers = 429, {"Retry-After": str(wait.wait_seconds)}
         else:
             if user is not None:
@@ -58,18 +60,27 @@ def logout():
 @login_required
 def change_password():
     form = ChangePasswordForm()
+    status = 200
     if form.validate_on_submit():
         user = g.user
-        if not user.check_password(form.current.data):
-            form.current.errors.append(_("The current password is wrong."))
+        try:
+            confirmed = auth.confirm_password(user, form.current.data)
+        except Throttled as wait:
+            form.current.errors.append(too_many_failures(wait))
+            status = 429
         else:
-            revoked = auth.change_password(get_session(), user, form.new.data)
-            get_session().commit()
-            auth.start_session(user)  # this browser stays signed in, all others are not
-            flash(_("Your password is changed. You are signed out on every other device."),
-                  "success")
-            if revoked:
-                flash(ngettext("Your API token is revoked.",
-                               "Your %(num)d API tokens are revoked.", revoked), "info")
-            return redirect(url_for("home"))
-    return render_template("auth/password.html", form=form)
+            if confirmed:
+                return _password_changed(user, form.new.data)
+            form.current.errors.append(_("The current password is wrong."))
+    return render_template("auth/password.html", form=form), status
+
+
+def _password_changed(user: auth.User, password: str):
+    revoked = auth.change_password(get_session(), user, password)
+    get_session().commit()
+    auth.start_session(user)  # this browser stays signed in, all others are not
+    flash(_("Your password is changed. You are signed out on every other device."), "success")
+    if revoked:
+        flash(ngettext("Your API token is revoked.",
+                       "Your %(num)d API tokens are revoked.", revoked), "info")
+    return redirect(url_for("home"))

@@ -199,3 +199,15 @@ def test_parallel_wrong_passwords_make_at_most_the_limit_of_checks(users, app, m
 
         counted = get_session().scalar(select(func.max(throttle.SignInThrottle.failures)))
     assert counted == limit
+
+
+def test_a_borrowed_session_cannot_be_used_to_guess_the_password(login, client, app, clock):
+    login("central")
+    tries = [client.post("/account/password", data={
+        "current": f"guess {n}", "new": "a new secret 123", "repeat": "a new secret 123",
+    }).status_code for n in range(app.config["LOGIN_MAX_FAILURES"] + 1)]
+    assert tries == [200] * app.config["LOGIN_MAX_FAILURES"] + [429]
+    response = client.post("/account/password", data={
+        "current": PASSWORD, "new": "a new secret 123", "repeat": "a new secret 123"})
+    assert response.status_code == 429
+    assert "Försök igen om" in response.get_data(as_text=True)
