@@ -113,19 +113,25 @@ def _count(conn: Connection, key: str, account: str | None, free: int, now: date
     # a new row allows a try at once, also to a concurrent try whose clock read earlier
     insert = dialect_insert(conn.dialect.name)(_table).values(
         key=key, account=account, failures=0, last_at=now, next_at=window_start
-    )
-    conn.execute(insert.on_conflict_do_nothing(index_elements=["key"]))
+    ).on_conflict_do_nothing(index_elements=["key"])
     stale = _table.c.last_at < window_start
-    counted = conn.execute(
+    count = (
         update(_table)
         .where(_table.c.key == key, or_(_table.c.next_at <= now, stale))
         .values(failures=case((stale, 1), else_=_table.c.failures + 1), last_at=now)
         .returning(_table.c.failures)
-    ).scalar()
-    if counted is None:
+    )
+    for _again in range(3):
+        conn.execute(insert)
+        counted = conn.execute(count).scalar()
+        if counted is not None:
+            break
         next_at = conn.scalar(select(_table.c.next_at).where(_table.c.key == key))
-        wait = (next_at - now).total_seconds() if next_at is not None else 1
-        raise Throttled(max(1, int(wait + 0.999)))
+        if next_at is not None:
+            raise Throttled(max(1, int((next_at - now).total_seconds() + 0.999)))
+        # the row went between the two statements (a sign-in succeeded): count anew
+    else:
+        raise Throttled(1)
     wait = wait_after(counted, free)
     if wait:  # a free try leaves the row open to the tries racing with it
         conn.execute(update(_table).where(_table.c.key == key).values(next_at=now + wait))
@@ -134,20 +140,23 @@ def _count(conn: Connection, key: str, account: str | None, free: int, now: date
 def attempt_succeeded(attempt: Attempt) -> None:
     """The password was right: forget the (user name, client) count, and take the try back
     from the client's count (it was counted as a failure before the check)."""
-    with get_engine().begin() as conn:
-        conn.execute(delete(_table).where(_table.c.key == attempt.pair_key))
+    with get_engine().begin() as conn:  # the client's row first, as every try does
         conn.execute(
             update(_table)
             .where(_table.c.key == attempt.client_key, _table.c.failures > 0)
             .values(failures=_table.c.failures - 1)
         )
+        conn.execute(delete(_table).where(_table.c.key == attempt.pair_key))
 
 
 def attempt_failed() -> None:
     """The try stays counted; counts nobody has added to for a window are dropped."""
     cutoff = utcnow() - timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
+    # rows another try holds are skipped, never waited for: no deadlock with it
+    stale = select(_table.c.key).where(_table.c.last_at < cutoff).with_for_update(
+        skip_locked=True)
     with get_engine().begin() as conn:
-        conn.execute(delete(_table).where(_table.c.last_at < cutoff))
+        conn.execute(delete(_table).where(_table.c.key.in_(stale)))
 
 
 def forget_account(db: Session, username: str) -> None:

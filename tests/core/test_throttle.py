@@ -211,3 +211,25 @@ def test_a_borrowed_session_cannot_be_used_to_guess_the_password(login, client, 
         "current": PASSWORD, "new": "a new secret 123", "repeat": "a new secret 123"})
     assert response.status_code == 429
     assert "Försök igen om" in response.get_data(as_text=True)
+
+
+def test_parallel_right_passwords_of_one_user_all_sign_in(users, app):
+    """A double click or a few tabs at once: a success forgetting the count while other
+    tries of the same name and client are being counted refuses none of them. (Each try is
+    counted until its check is done, so more than LOGIN_MAX_FAILURES at once would wait.)"""
+    tries = app.config["LOGIN_MAX_FAILURES"] - 1
+    start = threading.Barrier(tries)
+    statuses: list[int] = []
+
+    def one_try() -> None:
+        client = app.test_client()
+        start.wait()
+        statuses.append(try_sign_in(client, "central", PASSWORD).status_code)
+
+    for _round in range(3):
+        threads = [threading.Thread(target=one_try) for _ in range(tries)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    assert statuses == [302] * tries * 3
