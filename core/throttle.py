@@ -160,6 +160,6 @@ def attempt_failed() -> None:
 
 
 def forget_account(db: Session, username: str) -> None:
-    """Drop every count of ``username`` (its password was reset by an administrator)."""
+    """Drop every count of ``username`` (its password was just changed)."""
     db.execute(delete(SignInThrottle).where(SignInThrottle.account == account_digest(username)))
     db.flush()
