@@ -226,16 +226,17 @@ def quiet_options(gunicorn: str) -> list[str]:
     return _options_cache[gunicorn]
 
 
-def start_app_server(instance: Instance, workers: int = 2) -> Server:
+def start_app_server(instance: Instance, workers: int = 2,
+                     log_name: str = "gunicorn.log") -> Server:
     """This project under gunicorn with ``gunicorn.conf.py`` (production settings) on a
-    free loopback port."""
+    free loopback port; several servers of one instance need their own ``log_name``."""
     port = free_port()
     gunicorn = venv_bin("gunicorn")
     command = [
         gunicorn, "-c", str(ROOT / "gunicorn.conf.py"), *quiet_options(gunicorn),
         "--bind", f"{HOST}:{port}", "--workers", str(workers), "app:create_app()",
     ]
-    return start_server(command, instance.env, instance.path / "gunicorn.log", "/healthz",
+    return start_server(command, instance.env, instance.path / log_name, "/healthz",
                         workers=workers)
 
 

@@ -14,7 +14,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from sqlalchemy import select
@@ -106,22 +105,24 @@ def user_edit(user_id: int):
 @bp.route("/<int:user_id>/deactivate", methods=["GET", "POST"])
 @requires(ADMIN)
 def user_deactivate(user_id: int):
-    """Confirmation page; a deactivated user cannot sign in and is signed out at once."""
+    """Confirmation page; a deactivated user cannot sign in, is signed out at once and loses
+    their API tokens."""
     user = user_or_404(user_id)
     cancel = url_for("admin.users.user_list")
     if user.id == g.user.id:
         flash(_("You cannot deactivate your own account."), "error")
         return redirect(cancel)
     if request.method == "POST":
-        user.active = False
+        auth.deactivate(get_session(), user)
         get_session().commit()
         flash(_("The account %(name)s is deactivated.", name=user.username), "success")
         return redirect(cancel)
     return render_template(
         "admin/confirm.html",
         title=_("Deactivate the account %(name)s?", name=user.username),
-        text=_("The user can no longer sign in and is signed out at once. Nothing the user "
-               "has written is removed. You can activate the account again later."),
+        text=_("The user can no longer sign in, is signed out at once and their API tokens "
+               "are revoked. Nothing the user has written is removed. You can activate the "
+               "account again later."),
         action=_("Deactivate"),
         cancel=cancel,
     )
@@ -144,19 +145,17 @@ def user_password(user_id: int):
     user = user_or_404(user_id)
     if request.method == "POST":
         password = new_password()
-        user.set_password(password)
-        db = get_session()
-        auth.clear_failures(db, user.username)
-        db.commit()
-        if user.id == g.user.id:  # keep the administrator's own session valid
-            session["pw"] = user.password_hash[-12:]
+        auth.change_password(get_session(), user, password)
+        get_session().commit()
+        if user.id == g.user.id:  # the administrator's own browser stays signed in
+            auth.start_session(user)
         return render_template("admin/user_password.html", user=user, password=password,
                                created=False)
     return render_template(
         "admin/confirm.html",
         title=_("Reset the password of %(name)s?", name=user.username),
-        text=_("A new password is generated and shown once. The old password stops working "
-               "and the user is signed out everywhere."),
+        text=_("A new password is generated and shown once. The old password stops working, "
+               "the user is signed out everywhere and their API tokens are revoked."),
         action=_("Reset password"),
         cancel=url_for("admin.users.user_list"),
     )

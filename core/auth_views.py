@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import format_timedelta
 
 from core import auth
 from core.access import login_required, public
 from core.db import get_session
 from core.forms import ChangePasswordForm, LoginForm
-from core.i18n import _, safe_next
+from core.i18n import _, ngettext, safe_next
+from core.throttle import Throttled
 
 bp = Blueprint("auth", __name__)
+
+
+def too_many_failures(wait: Throttled) -> str:
+    return _("Too many failed sign-ins from here. Try again in %(wait)s.",
+             wait=format_timedelta(timedelta(seconds=wait.wait_seconds), threshold=1.0))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -18,37 +27,31 @@ bp = Blueprint("auth", __name__)
 def login():
     form = LoginForm()
     status = 200
+    headers = {}
     if form.validate_on_submit():
         db = get_session()
-        username = form.username.data.strip()
-        client = auth.client_key(request.remote_addr)
-        if auth.is_throttled(db, username, client):
-            form.username.errors.append(
-                _("Too many failed attempts. Wait a quarter of an hour and try again.")
-            )
-            status = 429
+        try:
+            user = auth.authenticate(db, form.username.data.strip(), form.password.data)
+        except Throttled as wait:
+            form.username.errors.append(too_many_failures(wait))
+            status, headers = 429, {"Retry-After": str(wait.wait_seconds)}
         else:
-            user = auth.find_user(db, username)
-            if user is not None and user.active and user.check_password(form.password.data):
-                auth.clear_failures(db, username)
-                db.commit()
+            if user is not None:
                 session.clear()
-                session["user_id"] = user.id
-                session["pw"] = user.password_hash[-12:]
-                session.permanent = True
+                auth.start_session(user)
+                db.commit()
                 flash(_("Welcome, %(name)s.", name=user.display_name), "success")
                 return redirect(safe_next(request.args.get("next"), url_for("home")))
-            auth.record_failure(db, username, client)
-            db.commit()
             form.password.errors.append(_("Wrong user name or password."))
             status = 401
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form), status, headers
 
 
 @bp.post("/logout")
 @login_required
 def logout():
-    session.clear()
+    auth.sign_out(g.user)
+    get_session().commit()
     flash(_("You are signed out."), "info")
     return forget_device_data(redirect(url_for("home")))
 
@@ -69,14 +72,27 @@ def forget_device_data(response):
 @login_required
 def change_password():
     form = ChangePasswordForm()
+    status = 200
     if form.validate_on_submit():
         user = g.user
-        if not user.check_password(form.current.data):
-            form.current.errors.append(_("The current password is wrong."))
+        try:
+            confirmed = auth.confirm_password(user, form.current.data)
+        except Throttled as wait:
+            form.current.errors.append(too_many_failures(wait))
+            status = 429
         else:
-            user.set_password(form.new.data)
-            get_session().commit()
-            session["pw"] = user.password_hash[-12:]
-            flash(_("Your password is changed."), "success")
-            return redirect(url_for("home"))
-    return render_template("auth/password.html", form=form)
+            if confirmed:
+                return _password_changed(user, form.new.data)
+            form.current.errors.append(_("The current password is wrong."))
+    return render_template("auth/password.html", form=form), status
+
+
+def _password_changed(user: auth.User, password: str):
+    revoked = auth.change_password(get_session(), user, password)
+    get_session().commit()
+    auth.start_session(user)  # this browser stays signed in, all others are not
+    flash(_("Your password is changed. You are signed out on every other device."), "success")
+    if revoked:
+        flash(ngettext("Your API token is revoked.",
+                       "Your %(num)d API tokens are revoked.", revoked), "info")
+    return redirect(url_for("home"))

@@ -31,9 +31,14 @@ DEFAULTS: dict[str, Any] = {
     "PERMANENT_SESSION_LIFETIME": 8 * 3600,
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     "MAX_CONTENT_LENGTH": 1024 * 1024,
+    # sign-in throttling: free tries per user name and client, and per client, then waits
+    # from LOGIN_BACKOFF_SECONDS doubling up to LOGIN_WINDOW_SECONDS (see core/throttle.py)
     "LOGIN_MAX_FAILURES": 5,
-    "LOGIN_WINDOW_SECONDS": 900,
     "LOGIN_MAX_FAILURES_PER_CLIENT": 30,
+    "LOGIN_BACKOFF_SECONDS": 5,
+    "LOGIN_WINDOW_SECONDS": 900,
+    # reverse proxies in front whose X-Forwarded-For / -Proto are trusted (ProxyFix)
+    "TRUSTED_PROXY_COUNT": 0,
     "PASSWORD_MIN_LENGTH": 10,
     # werkzeug's hash method; None = its default (scrypt), or a fast one when TESTING
     "PASSWORD_HASH_METHOD": None,
@@ -81,6 +86,14 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
             )
     if app.testing and not app.config.get("PASSWORD_HASH_METHOD"):
         app.config["PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:1000"  # noqa: S105  (tests only)
+    for key, minimum in (
+        ("TRUSTED_PROXY_COUNT", 0),
+        ("LOGIN_MAX_FAILURES", 1),
+        ("LOGIN_MAX_FAILURES_PER_CLIENT", 1),
+        ("LOGIN_BACKOFF_SECONDS", 1),
+        ("LOGIN_WINDOW_SECONDS", 1),
+    ):
+        app.config[key] = _whole_number(app.config, key, minimum)
     for key in ("MIN_GROUP_SIZE", "MIN_GROUP_SIZE_FREE_TEXT"):
         try:
             value = int(app.config[key])
@@ -91,3 +104,16 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
         if value < 3:
             raise ConfigurationError(f"{key} must be at least 3 (got {value}).")
         app.config[key] = value
+
+
+def _whole_number(config: Mapping[str, Any], key: str, minimum: int) -> int:
+    value = config[key]
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ConfigurationError(f"{key} must be a whole number (got {value!r}).")
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigurationError(f"{key} must be a whole number (got {value!r}).") from None
+    if number < minimum:
+        raise ConfigurationError(f"{key} must be at least {minimum} (got {number}).")
+    return number

@@ -168,3 +168,15 @@ def get_session() -> Session:
         session = current_app.extensions["db_sessionmaker"]()
         g.db_session = session
     return session
+
+
+def dialect_insert(dialect: str):
+    """The ``insert`` construct that knows ``ON CONFLICT`` for this dialect (SQLite or
+    PostgreSQL, the two the application runs on)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        raise RuntimeError(f"no ON CONFLICT insert for the {dialect} dialect")
+    return insert

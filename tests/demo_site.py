@@ -140,9 +140,9 @@ def sign_in(client: FlaskClient, app: Flask, role: str | None) -> FlaskClient:
     with app.app_context():
         user = get_session().scalar(select(User).where(User.username == ROLE_USERS[role]))
         assert user is not None, f"demo user for {role} is missing"
-        user_id, marker = user.id, user.password_hash[-12:]
+        sign_in_key = user.sign_in_key
     with client.session_transaction() as session:
         session.clear()
-        session["user_id"] = user_id
-        session["pw"] = marker
+        session["_user_id"] = sign_in_key  # what Flask-Login's login_user stores
+        session["_fresh"] = True
     return client

@@ -257,7 +257,7 @@ def signed_in(app: Flask, client: FlaskClient) -> bool:
     if cookie is None:
         return False
     data = app.session_interface.get_signing_serializer(app).loads(cookie.value)
-    return "user_id" in data
+    return "_user_id" in data  # Flask-Login's key
 
 
 def sign_in(app: Flask, client: FlaskClient, role: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from flask import request
 
 from app import create_app
 from core.config import DEFAULTS, INSTANCE_PATH_ENV, ConfigurationError
@@ -105,6 +106,30 @@ def test_minimum_group_size_from_the_environment_is_checked_too(instance, monkey
     monkeypatch.setenv("MEDARBETARDIALOG_MIN_GROUP_SIZE", "five")
     with pytest.raises(ConfigurationError, match="whole number"):
         create_app({"TESTING": True})
+
+
+@pytest.mark.parametrize(("key", "value", "message"), [
+    ("TRUSTED_PROXY_COUNT", "-1", "at least 0"),
+    ("TRUSTED_PROXY_COUNT", "one", "a whole number"),
+    ("LOGIN_BACKOFF_SECONDS", "0", "at least 1"),
+    ("LOGIN_MAX_FAILURES", "2.5", "a whole number"),
+])
+def test_sign_in_and_proxy_settings_are_checked(instance, monkeypatch, key, value, message):
+    monkeypatch.setenv(f"MEDARBETARDIALOG_{key}", value)
+    with pytest.raises(ConfigurationError, match=f"{key} must be {message}"):
+        create_app({"TESTING": True})
+
+
+def test_a_trusted_proxy_count_takes_the_client_from_x_forwarded_for(instance, monkeypatch):
+    monkeypatch.setenv("MEDARBETARDIALOG_TRUSTED_PROXY_COUNT", "1")
+    app = create_app({"TESTING": True})
+    seen = []
+    app.before_request(lambda: seen.append(request.remote_addr))
+    for forwarded in ("198.51.100.7", "203.0.113.9, 198.51.100.7"):
+        app.test_client().get("/healthz", environ_base={"REMOTE_ADDR": "10.0.0.2"},
+                              headers={"X-Forwarded-For": forwarded})
+    # one proxy: its own entry (the last) is the client; what the client wrote is not
+    assert seen == ["198.51.100.7", "198.51.100.7"]
 
 
 def test_readme_documents_every_setting():
