@@ -13,7 +13,7 @@ from flask_wtf import CSRFProtect
 import cafe
 import steering
 import survey
-from core import access, auth, cli, db, i18n, logs, web
+from core import access, auth, cli, clients, db, i18n, logs, web
 from core.admin_views import bp as admin_bp
 from core.auth_views import bp as auth_bp
 
@@ -38,6 +38,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
     logs.install()
     db.init_app(app)
+    clients.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)

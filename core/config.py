@@ -35,12 +35,24 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_WINDOW_SECONDS": 900,
     "LOGIN_MAX_FAILURES_PER_CLIENT": 30,
     "PASSWORD_MIN_LENGTH": 10,
+    # proxies in front of the application whose X-Forwarded-For may be trusted (0: none)
+    "TRUSTED_PROXIES": 0,
+    # open survey links: answering sessions one client address may start per window (0: no
+    # limit)
+    "SURVEY_RESPONSES_PER_CLIENT": 300,
+    "SURVEY_CLIENT_WINDOW_SECONDS": 3600,
+    # SQLite: seconds between checkpoints that empty and truncate the write-ahead log (0: off;
+    # None: 60, or off when TESTING)
+    "SQLITE_CHECKPOINT_SECONDS": None,
     # werkzeug's hash method; None = its default (scrypt), or a fast one when TESTING
     "PASSWORD_HASH_METHOD": None,
     # misc
     "SQL_ECHO": False,
     "ITEMS_PER_PAGE": 25,
 }
+
+#: seconds between truncations of SQLite's write-ahead log outside testing
+DEFAULT_CHECKPOINT_SECONDS = 60
 
 #: settings that are read from the environment without the prefix as well
 UNPREFIXED_ENV = ("DATABASE_URL", "SECRET_KEY")
@@ -91,3 +103,21 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
         if value < 3:
             raise ConfigurationError(f"{key} must be at least 3 (got {value}).")
         app.config[key] = value
+    if app.config.get("SQLITE_CHECKPOINT_SECONDS") is None:
+        app.config["SQLITE_CHECKPOINT_SECONDS"] = 0 if app.testing else DEFAULT_CHECKPOINT_SECONDS
+    for key, lowest in (("TRUSTED_PROXIES", 0), ("SURVEY_RESPONSES_PER_CLIENT", 0),
+                        ("SURVEY_CLIENT_WINDOW_SECONDS", 1), ("SQLITE_CHECKPOINT_SECONDS", 0)):
+        app.config[key] = _whole_number(key, app.config[key], lowest)
+
+
+def _whole_number(key: str, raw: Any, lowest: int) -> int:
+    """``raw`` as an int of at least ``lowest``, or a ConfigurationError naming ``key``."""
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise ConfigurationError(f"{key} must be a whole number (got {raw!r}).") from None
+    if isinstance(raw, bool) or value != raw and str(value) != str(raw).strip():
+        raise ConfigurationError(f"{key} must be a whole number (got {raw!r}).")
+    if value < lowest:
+        raise ConfigurationError(f"{key} must be at least {lowest} (got {value}).")
+    return value
