@@ -1,0 +1,98 @@
+"""How many answering sessions one client may start on an open link: the brake on ballot
+stuffing that still lets a whole office behind one address answer.
+
+Every response needs a one-time submission token, and on an open link a token is only
+handed out with a new answering session (``survey.passes``), which costs one count of the
+client's allowance: ``SURVEY_RESPONSES_PER_CLIENT`` per ``SURVEY_CLIENT_WINDOW_SECONDS``
+(300 an hour by default, so 200 colleagues behind one office address all get through,
+while a script looping on the form is stopped at 300). A browser that keeps its pass
+(reloading the form, going back and forth) is not counted again.
+
+The client is a keyed digest of its address (``core.clients.client_digest``), counted in
+a transaction of its own when the session starts, never in the one that stores the
+response; rows are deleted when their window has passed and when the wave closes."""
+
+from __future__ import annotations
+
+import time
+
+from flask import current_app
+from sqlalchemy import bindparam, case, delete, literal_column, select
+from sqlalchemy.orm import Session
+
+from core.clients import client_digest
+from survey.fastsql import Prepared
+from survey.models import ClientAllowance
+from survey.services import dialect_insert
+
+PURPOSE = "survey-open-link"
+#: window starts are kept to the minute: no finer time of a client is stored
+WINDOW_STEP_SECONDS = 60
+#: how often a worker deletes the rows of windows that have passed
+PURGE_EVERY_SECONDS = 300.0
+
+_table = ClientAllowance.__table__
+ONE = literal_column("1")  # a literal, not a bound parameter (``Prepared``)
+
+
+def _take(dialect: str):
+    """Count one session for (wave, client) unless its window is full: a new window when
+    the old one has passed. The row is written only when the session is granted, so the
+    row count says whether it was (1) or not (0)."""
+    statement = dialect_insert(dialect)(_table).values(
+        wave_id=bindparam("wave_id"), client=bindparam("client"),
+        window_start=bindparam("now"), count=ONE,
+    )
+    excluded_old = _table.c.window_start <= bindparam("cutoff")
+    return statement.on_conflict_do_update(
+        index_elements=["wave_id", "client"],
+        set_={
+            "count": case((excluded_old, ONE), else_=_table.c.count + ONE),
+            "window_start": case((excluded_old, bindparam("now")), else_=_table.c.window_start),
+        },
+        where=excluded_old | (_table.c.count < bindparam("limit")),
+    )
+
+
+TAKE = Prepared(_take, ("wave_id", "client", "now", "cutoff", "limit"))
+
+
+def take_allowance(db: Session, wave_id: int, *, now: float | None = None) -> bool:
+    """Count a new answering session of the current client on ``wave_id``; False when the
+    client has started ``SURVEY_RESPONSES_PER_CLIENT`` within the window already (nothing
+    is written then). Always True when the limit is 0 (no limit). The caller commits."""
+    config = current_app.config
+    limit = config["SURVEY_RESPONSES_PER_CLIENT"]
+    if limit <= 0:
+        return True
+    window = config["SURVEY_CLIENT_WINDOW_SECONDS"]
+    moment = int(time.time() if now is None else now)
+    moment -= moment % WINDOW_STEP_SECONDS
+    cutoff = moment - window
+    _purge_passed(db, cutoff)
+    return TAKE.run(db, (wave_id, client_digest(PURPOSE), moment, cutoff, limit)) == 1
+
+
+def retry_after(db: Session, wave_id: int, *, now: float | None = None) -> int:
+    """Seconds until the current client, refused now, may start again."""
+    window = current_app.config["SURVEY_CLIENT_WINDOW_SECONDS"]
+    started = db.scalar(
+        select(ClientAllowance.window_start).where(
+            ClientAllowance.wave_id == wave_id,
+            ClientAllowance.client == client_digest(PURPOSE),
+        )
+    )
+    moment = time.time() if now is None else now
+    if started is None:
+        return WINDOW_STEP_SECONDS
+    return max(int(started + window - moment) + WINDOW_STEP_SECONDS, WINDOW_STEP_SECONDS)
+
+
+def _purge_passed(db: Session, cutoff: int) -> None:
+    """Delete rows whose window has passed, at most every few minutes per worker."""
+    state = current_app.extensions.setdefault("survey_allowance_purged", [0.0])
+    now = time.monotonic()
+    if now - state[0] < PURGE_EVERY_SECONDS:
+        return
+    state[0] = now
+    db.execute(delete(ClientAllowance).where(ClientAllowance.window_start <= cutoff))
