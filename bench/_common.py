@@ -69,10 +69,14 @@ class Instance:
 
 def make_instance(database_url: str | None = None, prefix: str = "bench-") -> Instance:
     """A new instance folder under the system's temporary directory (SQLite inside it
-    unless ``database_url`` names another database)."""
+    unless ``database_url`` names another database). Its ``config.py`` holds a fresh
+    SECRET_KEY and lifts the per-address limit of open links, since every simulated
+    respondent comes from the same loopback address."""
     path = Path(tempfile.mkdtemp(prefix=prefix))
     key = secrets.token_hex(32)
-    (path / "config.py").write_text(f"SECRET_KEY = {key!r}\n", encoding="utf-8")
+    # every simulated respondent comes from 127.0.0.1: no per-address limit on open links
+    (path / "config.py").write_text(
+        f"SECRET_KEY = {key!r}\nSURVEY_RESPONSES_PER_CLIENT = 0\n", encoding="utf-8")
     url = database_url or f"sqlite:///{path / 'app.sqlite'}"
     return Instance(path, url, key)
 

@@ -10,7 +10,8 @@ while a script looping on the form is stopped at 300). A browser that keeps its 
 
 The client is a keyed digest of its address (``core.clients.client_digest``), counted in
 a transaction of its own when the session starts, never in the one that stores the
-response; rows are deleted when their window has passed and when the wave closes."""
+response; rows whose window has passed are deleted at a later start (every few minutes per
+worker), and all of a wave's rows when it closes (``survey.drafts.purge_drafts``)."""
 
 from __future__ import annotations
 

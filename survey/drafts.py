@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from survey.models import STATE_CLOSED, ResumeDraft, Wave
+from survey.models import STATE_CLOSED, ClientAllowance, ResumeDraft, Wave
 from survey.tokens import RESUME_CODE_LENGTH, random_code, resume_key
 from survey.units import Unit
 
@@ -83,7 +83,9 @@ def delete_draft(db: Session, draft: ResumeDraft) -> None:
 
 
 def purge_drafts(db: Session, wave: Wave) -> int:
-    """Delete every draft of ``wave``; returns how many."""
+    """Delete every draft of ``wave``, and the per-client counts of its open link (nobody
+    starts any more); returns how many drafts were deleted."""
+    db.execute(delete(ClientAllowance).where(ClientAllowance.wave_id == wave.id))
     result = db.execute(delete(ResumeDraft).where(ResumeDraft.wave_id == wave.id))
     wave.drafts_purged = True
     db.flush()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
 from core.org import Dimension
@@ -19,7 +19,6 @@ from survey.models import (
     STATE_CLOSED,
     STATE_DRAFT,
     STATE_OPEN,
-    ClientAllowance,
     Headcount,
     Instrument,
     Wave,
@@ -96,5 +95,4 @@ def close_wave(db: Session, wave: Wave) -> int:
     """Stop taking answers, delete the drafts and the per-client counts of the open link;
     returns how many drafts were deleted."""
     wave.state = STATE_CLOSED
-    db.execute(delete(ClientAllowance).where(ClientAllowance.wave_id == wave.id))
     return purge_drafts(db, wave)
