@@ -56,22 +56,28 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-#: how long a checkpoint waits for readers and writers before trying again later
+#: how long closing a wave's checkpoint may wait for readers (writers wait meanwhile)
 CHECKPOINT_BUSY_MS = 2000
+#: the timer's checkpoint waits this long at most: on a busy server it gives way and
+#: tries again later (SQLite's own checkpoints keep the log short meanwhile, and cut it
+#: back to nothing whenever it starts over, see ``journal_size_limit``)
+TIMER_BUSY_MS = 50
+TIMER_RETRY_SECONDS = 5.0
 
 
-def truncate_wal(engine: Engine) -> bool:
+def truncate_wal(engine: Engine, busy_ms: int = CHECKPOINT_BUSY_MS) -> bool:
     """Copy every transaction in SQLite's write-ahead log into the database file and
     truncate the log to zero bytes, so that the order and content of past transactions is
-    no longer kept in it. True when done; False when readers or a writer kept it busy (or
-    the database is not SQLite)."""
+    no longer kept in it. New writers wait while it waits for readers (``busy_ms`` at
+    most). True when done; False when readers kept it busy (or the database is not
+    SQLite)."""
     if engine.dialect.name != "sqlite":
         return False
     with engine.connect() as conn:
         raw = conn.connection.dbapi_connection
         cursor = raw.cursor()
         try:
-            cursor.execute(f"PRAGMA busy_timeout={CHECKPOINT_BUSY_MS}")
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
             busy, _log, _done = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             cursor.execute("PRAGMA busy_timeout=10000")
         finally:
@@ -81,11 +87,13 @@ def truncate_wal(engine: Engine) -> bool:
 
 class _WalJanitor:
     """One thread per process that truncates the write-ahead log of each SQLite engine
-    some seconds after it was written to (``SQLITE_CHECKPOINT_SECONDS``). Engines are held
+    some seconds after it was written to (``SQLITE_CHECKPOINT_SECONDS``), giving way to a
+    busy server (``TIMER_BUSY_MS``) and trying again a little later. Engines are held
     weakly; the thread starts with the first commit in a process (gunicorn forks workers
     after the app may have been made)."""
 
     def __init__(self) -> None:
+        #: engine → [seconds, when the log is due to be truncated (0.0: nothing written)]
         self._engines: weakref.WeakKeyDictionary[Engine, list[float]] = (
             weakref.WeakKeyDictionary()
         )
@@ -95,13 +103,13 @@ class _WalJanitor:
     def watch(self, engine: Engine, seconds: float) -> None:
         """Truncate ``engine``'s log ``seconds`` after a commit (at the latest)."""
         with self._lock:
-            self._engines[engine] = [seconds, 0.0]  # interval, first unsaved commit
+            self._engines[engine] = [seconds, 0.0]
         event.listen(engine, "commit", self._committed)
 
     def _committed(self, conn: Any) -> None:
         state = self._engines.get(conn.engine)
         if state is not None and state[1] == 0.0:
-            state[1] = time.monotonic()
+            state[1] = time.monotonic() + state[0]
         if self._pid != os.getpid():
             self._start()
 
@@ -117,18 +125,17 @@ class _WalJanitor:
             time.sleep(1.0)
             now = time.monotonic()
             for engine, state in list(self._engines.items()):
-                seconds, since = state
-                if since == 0.0 or now - since < seconds:
+                if state[1] == 0.0 or now < state[1]:
                     continue
                 state[1] = 0.0
                 try:
-                    done = truncate_wal(engine)
+                    done = truncate_wal(engine, TIMER_BUSY_MS)
                 except Exception:  # noqa: BLE001  (a failed attempt is tried again)
                     done = False
                     logging.getLogger("medarbetardialog").warning(
                         "could not truncate the SQLite write-ahead log", exc_info=True)
                 if not done and state[1] == 0.0:
-                    state[1] = since
+                    state[1] = time.monotonic() + min(state[0], TIMER_RETRY_SECONDS)
 
 
 _wal_janitor = _WalJanitor()
