@@ -136,6 +136,17 @@ def held_draft(wave_id: int, held: Pass | None):
     return drafts.find_draft(get_session(), held.resume, wave_id)
 
 
+def session_over(wave: Wave, held: Pass):
+    """The session's draft is gone: its response was stored (sent from another device, or
+    this very send's answer was lost on the way back and it is sent again), or the wave
+    closed meanwhile. The thank-you page when it was stored, else the start page."""
+    drop_pass(wave.id)
+    if token_spent(get_session(), held.token):
+        mark_answered(wave.id, wave.closes_on)
+        return redirect(url_for(".thanks", wave_id=wave.id), code=303)
+    return redirect(url_for(".start", wave_id=wave.id))
+
+
 @bp.get("/")
 @public
 def index():
@@ -244,9 +255,8 @@ def page(wave_id: int, number: int):
     if held is None or held.unit is None:
         return redirect(url_for(".start", wave_id=wave.id))
     draft = held_draft(wave.id, held)
-    if held.resume and draft is None:  # sent from another device meanwhile
-        drop_pass(wave.id)
-        return redirect(url_for(".start", wave_id=wave.id))
+    if held.resume and draft is None:
+        return session_over(wave, held)
     spec = wave_instrument(db, wave)
     if not 1 <= number <= len(spec.sections):
         abort(404)
@@ -303,6 +313,8 @@ def review(wave_id: int):
             return redirect(url_for(".thanks", wave_id=wave.id), code=303)
         return redirect(url_for(".start", wave_id=wave.id))
     draft = held_draft(wave.id, held)
+    if held.resume and draft is None:
+        return session_over(wave, held)
     answers = drafts.draft_answers(draft) if draft is not None else {}
     missing = missing_required(spec.questions, answers)
     error = None

@@ -81,8 +81,11 @@ def test_continue_later_with_an_invitation_code(app, db):
     assert counts(db)["survey_response"] == 1
     assert db.scalar(select(ResumeDraft.id)) is None  # gone with the stored response
 
-    # the first device's session has ended: its pages start over, sending stores nothing
-    assert phone.get(f"/survey/{wave.id}/page/1").status_code == 302
+    # the first device's session has ended: it is thanked and told it has answered, and
+    # sending again stores nothing
+    response = phone.get(f"/survey/{wave.id}/page/1")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/thanks")
+    assert "Du har redan svarat" in phone.get(f"/survey/{wave.id}/").get_data(as_text=True)
     response = phone.post(f"/survey/{wave.id}/review", data={"submission_token": token})
     assert response.headers["Location"].endswith("/thanks")
     assert counts(db)["survey_response"] == 1
