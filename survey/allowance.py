@@ -71,6 +71,8 @@ def take_allowance(db: Session, wave_id: int, *, now: float | None = None) -> bo
     start. Every session handed out is counted first, so a client never gets more than the
     limit in a window; near the limit, sessions another worker holds are out of reach, so
     a client may be refused up to nine sessions early per further worker."""
+    if db.new or db.dirty or db.deleted:
+        raise RuntimeError("a client is counted in a transaction of its own")
     config = current_app.config
     limit = config["SURVEY_RESPONSES_PER_CLIENT"]
     if limit <= 0:

@@ -170,7 +170,9 @@ def exchange_code(db: Session, wave_id: int, code: str) -> bool:
     """Spend ``code``: True when it was unused and is now used. Of two simultaneous
     exchanges of one code exactly one succeeds (``UPDATE … WHERE used = false``). The
     caller commits at once, before anything else is written: the exchange is a
-    transaction of its own."""
+    transaction of its own (refused if the session holds unwritten changes)."""
+    if db.new or db.dirty or db.deleted:
+        raise RuntimeError("an invitation code is spent in a transaction of its own")
     result = db.execute(
         update(InvitationCode)
         .where(
