@@ -77,6 +77,8 @@ PAGES = [
     MainPage("survey-wave", "moderator", "survey_admin.wave"),
     MainPage("survey-wave-new", "moderator", "survey_admin.new_wave"),
     MainPage("survey-headcounts", "moderator", "survey_admin.wave_headcounts"),
+    MainPage("survey-wave-codes", "moderator", "survey_admin.wave",
+             params={"wave_id": CODES_WAVE}),
     # the codes wave is open: its codes are no longer listed, the page says why
     MainPage("survey-codes", "moderator", "survey_admin.print_codes",
              params={"wave_id": CODES_WAVE}, status=409),
