@@ -37,6 +37,8 @@ def profile(count: int, sort: str = "cumulative") -> int:
     rng = random.Random(1)  # noqa: S311 (answers, not secrets)
     environs = []
     for _ in range(2 * count):
+        # each form is another person's answering session
+        client.delete_cookie("survey_pass", path=f"/survey/{wave_id}/")
         form = {**hidden_fields(client.get(path).get_data(as_text=True)), **plan.answers(rng)}
         cookie = client.get_cookie("session")
         environs.append(EnvironBuilder(

@@ -75,9 +75,10 @@ class FormPlan:
 
 
 class Respondent:
-    """One simulated person with one connection and its cookies. ``fetch`` GETs the form
-    and keeps its hidden fields (CSRF and submission tokens), as a browser showing the page
-    does; ``send`` posts one kept form with answers (fetching first when none is kept)."""
+    """Simulated people taking turns on one connection and its cookies. ``fetch`` GETs the
+    form as a new person (a new answering session) and keeps its hidden fields (CSRF and
+    submission tokens), as a browser showing the page does; ``send`` posts one kept form
+    with answers (fetching first when none is kept)."""
 
     def __init__(self, port: int, path: str, plan: FormPlan, seed: int) -> None:
         self.browser = Browser(HOST, port)
@@ -86,6 +87,9 @@ class Respondent:
         self.forms: deque[dict[str, str]] = deque()
 
     def fetch(self, tally: Tally) -> None:
+        # each form is another person's: a new answering session, not this browser's last
+        for cookie in ("survey_pass", "survey_answered"):
+            self.browser.cookies.pop(cookie, None)
         page = self.browser.get(self.path)
         tally.add("form-gets")
         if page.status == 200:

@@ -40,12 +40,22 @@ DEFAULTS: dict[str, Any] = {
     # reverse proxies in front whose X-Forwarded-For / -Proto are trusted (ProxyFix)
     "TRUSTED_PROXY_COUNT": 0,
     "PASSWORD_MIN_LENGTH": 10,
+    # open survey links: answering sessions one client address may start per window (0: no
+    # limit)
+    "SURVEY_RESPONSES_PER_CLIENT": 300,
+    "SURVEY_CLIENT_WINDOW_SECONDS": 3600,
+    # SQLite: seconds between checkpoints that empty and truncate the write-ahead log (0: off;
+    # None: 60, or off when TESTING)
+    "SQLITE_CHECKPOINT_SECONDS": None,
     # werkzeug's hash method; None = its default (scrypt), or a fast one when TESTING
     "PASSWORD_HASH_METHOD": None,
     # misc
     "SQL_ECHO": False,
     "ITEMS_PER_PAGE": 25,
 }
+
+#: seconds between truncations of SQLite's write-ahead log outside testing
+DEFAULT_CHECKPOINT_SECONDS = 60
 
 #: settings that are read from the environment without the prefix as well
 UNPREFIXED_ENV = ("DATABASE_URL", "SECRET_KEY")
@@ -86,12 +96,17 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
             )
     if app.testing and not app.config.get("PASSWORD_HASH_METHOD"):
         app.config["PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:1000"  # noqa: S105  (tests only)
+    if app.config.get("SQLITE_CHECKPOINT_SECONDS") is None:
+        app.config["SQLITE_CHECKPOINT_SECONDS"] = 0 if app.testing else DEFAULT_CHECKPOINT_SECONDS
     for key, minimum in (
         ("TRUSTED_PROXY_COUNT", 0),
         ("LOGIN_MAX_FAILURES", 1),
         ("LOGIN_MAX_FAILURES_PER_CLIENT", 1),
         ("LOGIN_BACKOFF_SECONDS", 1),
         ("LOGIN_WINDOW_SECONDS", 1),
+        ("SURVEY_RESPONSES_PER_CLIENT", 0),
+        ("SURVEY_CLIENT_WINDOW_SECONDS", 1),
+        ("SQLITE_CHECKPOINT_SECONDS", 0),
     ):
         app.config[key] = _whole_number(app.config, key, minimum)
     for key in ("MIN_GROUP_SIZE", "MIN_GROUP_SIZE_FREE_TEXT"):

@@ -8,8 +8,11 @@ views commit.
 from __future__ import annotations
 
 import logging
+import os
+import threading
 import time
 import uuid
+import weakref
 from typing import Any
 
 from flask import Flask, current_app, g, request
@@ -39,12 +42,103 @@ def new_uuid() -> str:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """WAL, foreign keys, a busy timeout, and no remnants: deleted content is overwritten
+    with zeros (``secure_delete``) and the write-ahead log is cut back to nothing whenever
+    it is reset after a checkpoint (``journal_size_limit``), so that old transactions do
+    not stay readable in the files."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA secure_delete=ON")
+    cursor.execute("PRAGMA journal_size_limit=0")
     cursor.close()
+
+
+#: how long closing a wave's checkpoint may wait for readers (writers wait meanwhile)
+CHECKPOINT_BUSY_MS = 2000
+#: the timer's checkpoint waits this long at most: on a busy server it gives way and
+#: tries again later (SQLite's own checkpoints keep the log short meanwhile, and cut it
+#: back to nothing whenever it starts over, see ``journal_size_limit``)
+TIMER_BUSY_MS = 50
+TIMER_RETRY_SECONDS = 5.0
+
+
+def truncate_wal(engine: Engine, busy_ms: int = CHECKPOINT_BUSY_MS) -> bool:
+    """Copy every transaction in SQLite's write-ahead log into the database file and
+    truncate the log to zero bytes, so that the order and content of past transactions is
+    no longer kept in it. New writers wait while it waits for readers (``busy_ms`` at
+    most). True when done; False when readers kept it busy (or the database is not
+    SQLite)."""
+    if engine.dialect.name != "sqlite":
+        return False
+    with engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        cursor = raw.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
+            busy, _log, _done = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            cursor.execute("PRAGMA busy_timeout=10000")
+        finally:
+            cursor.close()
+    return busy == 0
+
+
+class _WalJanitor:
+    """One thread per process that truncates the write-ahead log of each SQLite engine
+    some seconds after it was written to (``SQLITE_CHECKPOINT_SECONDS``), giving way to a
+    busy server (``TIMER_BUSY_MS``) and trying again a little later. Engines are held
+    weakly; the thread starts with the first commit in a process (gunicorn forks workers
+    after the app may have been made)."""
+
+    def __init__(self) -> None:
+        #: engine → [seconds, when the log is due to be truncated (0.0: nothing written)]
+        self._engines: weakref.WeakKeyDictionary[Engine, list[float]] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._lock = threading.Lock()
+        self._pid: int | None = None
+
+    def watch(self, engine: Engine, seconds: float) -> None:
+        """Truncate ``engine``'s log ``seconds`` after a commit (at the latest)."""
+        with self._lock:
+            self._engines[engine] = [seconds, 0.0]
+        event.listen(engine, "commit", self._committed)
+
+    def _committed(self, conn: Any) -> None:
+        state = self._engines.get(conn.engine)
+        if state is not None and state[1] == 0.0:
+            state[1] = time.monotonic() + state[0]
+        if self._pid != os.getpid():
+            self._start()
+
+    def _start(self) -> None:
+        with self._lock:
+            if self._pid == os.getpid():
+                return
+            self._pid = os.getpid()
+            threading.Thread(target=self._run, name="sqlite-wal-janitor", daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(1.0)
+            now = time.monotonic()
+            for engine, state in list(self._engines.items()):
+                if state[1] == 0.0 or now < state[1]:
+                    continue
+                state[1] = 0.0
+                try:
+                    done = truncate_wal(engine, TIMER_BUSY_MS)
+                except Exception:  # noqa: BLE001  (a failed attempt is tried again)
+                    done = False
+                    logging.getLogger("medarbetardialog").warning(
+                        "could not truncate the SQLite write-ahead log", exc_info=True)
+                if not done and state[1] == 0.0:
+                    state[1] = time.monotonic() + min(state[0], TIMER_RETRY_SECONDS)
+
+
+_wal_janitor = _WalJanitor()
 
 
 #: how long a new server connection is retried while the server refuses it (restarting)
@@ -87,6 +181,9 @@ def make_engine(url: str, echo: bool = False) -> Engine:
 def init_app(app: Flask) -> None:
     """Attach an engine and a session factory to the app and close sessions after use."""
     engine = make_engine(app.config["DATABASE_URL"], echo=app.config.get("SQL_ECHO", False))
+    seconds = app.config.get("SQLITE_CHECKPOINT_SECONDS") or 0
+    if engine.dialect.name == "sqlite" and seconds > 0:
+        _wal_janitor.watch(engine, seconds)
     app.extensions["db_engine"] = engine
     app.extensions["db_sessionmaker"] = sessionmaker(bind=engine, expire_on_commit=False)
     retry_when_connection_lost(app)

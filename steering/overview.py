@@ -19,6 +19,7 @@ from steering.data import Key, WaveResults, load_wave
 from steering.figures import IndexDef, index_value, wave_indexes
 from steering.tables import NUM, Column, Table, Value, reason_text
 from survey.models import Wave
+from survey.queries import headcounts
 
 BY_AREA, BY_ROLE = "area", "role"
 
@@ -107,3 +108,21 @@ def _heat(value: Value, row: str, column: str) -> charts.HeatCell:
         return charts.HeatCell(None, "–", f"{row}, {column}: {_('no answers')}")
     shown = fmt_number(int(round(value.value)))
     return charts.HeatCell(value.value, shown, f"{row}, {column}: {shown}")
+
+
+def units_over_headcount(db: Session, results: WaveResults, visible: set[int]
+                         ) -> list[tuple[str, str, int]]:
+    """(district, service area or "", staff) of each visible unit whose *published*
+    response count is above its headcount: a stale headcount, or answers sent more than once
+    through an open link. A unit whose count the disclosure pattern hides is never named."""
+    names = unit_names(db)
+    flagged = []
+    for (district, area), staff in sorted(headcounts(db, results.wave.id).items(),
+                                          key=lambda item: (item[0][0], item[0][1] or 0)):
+        if district not in visible:
+            continue
+        count = results.count((district, TOTAL if area is None else area, TOTAL))
+        if count is not None and count > staff:
+            flagged.append((names["district"].get(district, "?"),
+                            names["area"].get(area, "") if area is not None else "", staff))
+    return flagged

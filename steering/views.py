@@ -19,7 +19,7 @@ from steering.changes import report_waves
 from steering.exports import TABLE_NAMES, build_table, send_table
 from steering.figures import QuestionRow
 from steering.goal_tables import goals_table
-from steering.overview import BY_AREA, build_overview
+from steering.overview import BY_AREA, build_overview, units_over_headcount
 from steering.report_tables import UNIT_TABLES, change_text
 from steering.scope import (
     chosen_part,
@@ -67,6 +67,8 @@ def overview():
         context["overview"] = build_overview(
             db, wave, _visible_ids(), by=context["by"], index_code=request.args.get("index"),
             with_city=sees_city(current_user()))
+        context["over_headcount"] = units_over_headcount(
+            db, context["overview"].results, _visible_ids())
     context["districts"] = visible_districts(db, current_user())
     return render_template("steering/overview.html", **context)
 

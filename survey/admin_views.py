@@ -1,6 +1,7 @@
 """Wave administration (administrators and moderators): create a wave from an instrument,
-list waves with their status, open and close them, headcounts, invitation codes as a
-printable list and a CSV file."""
+list waves with their status, open and close them, headcounts, and invitation codes in
+batches: printable notes and a CSV file before the wave opens, participation per batch
+afterwards (``survey.codes`` says why no list of codes is shown once it is open)."""
 
 from __future__ import annotations
 
@@ -23,13 +24,20 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from core.access import MODERATOR, requires
-from core.db import get_session
+from core.db import get_engine, get_session, truncate_wal
 from core.i18n import _, _l
 from core.org import Dimension, District, ServiceArea, StaffRole, list_active
+from survey import codes as code_services
 from survey import waves as wave_services
 from survey.forms import CodesForm, WaveDatesForm, WaveForm
-from survey.models import INVITATION_CODES, OPEN, STATE_OPEN, Instrument, Wave
-from survey.queries import headcounts, list_instruments, list_waves, total_responses
+from survey.models import INVITATION_CODES, OPEN, STATE_OPEN, CodeBatch, Instrument, Wave
+from survey.queries import (
+    headcounts,
+    list_instruments,
+    list_waves,
+    total_responses,
+    units_over_headcount,
+)
 
 bp = Blueprint("survey_admin", __name__, url_prefix="/survey/admin")
 STATUS_LABELS = {
@@ -115,14 +123,32 @@ def wave(wave_id: int):
             flash(_("The wave was saved."), "success")
             return redirect(url_for(".wave", wave_id=wave.id))
     codes_form = _codes_form(db) if wave.mode == INVITATION_CODES else None
-    status = wave.status(date.today())
+    return _wave_page(db, wave, form, codes_form), (422 if form.errors else 200)
+
+
+def _wave_page(db, wave: Wave, form: WaveDatesForm, codes_form: CodesForm | None):
+    today = date.today()
+    status = wave.status(today)
     count = total_responses(db, wave.id)
     return render_template(
         "survey/admin/wave.html", wave=wave, form=form, codes_form=codes_form,
         status=status, labels=STATUS_LABELS, responses=count,
         show_count=status != OPEN or count >= _min_group(),
-        code_summary=_code_summary(db, wave),
-    ), (422 if form.errors else 200)
+        participation=code_services.participation(db, wave, _min_group(), today)
+        if wave.mode == INVITATION_CODES else None,
+        codes_listable=code_services.codes_may_be_listed(db, wave, today),
+        over_headcount=_over_headcount(db, wave),
+    )
+
+
+def _over_headcount(db, wave: Wave) -> list[tuple[str, str, int]]:
+    """(district, service area or "", staff) of each unit with more responses than staff."""
+    districts = {d.id: d.name for d in db.scalars(select(District))}
+    areas = {a.id: a.name for a in db.scalars(select(ServiceArea))}
+    return [
+        (districts.get(u.district_id, "?"), areas.get(u.service_area_id, ""), u.headcount)
+        for u in units_over_headcount(db, wave.id, _min_group())
+    ]
 
 
 def _min_group() -> int:
@@ -139,20 +165,6 @@ def _codes_form(db) -> CodesForm:
         SelectChoice(r.id, r.name) for r in list_active(db, StaffRole)
     ]
     return form
-
-
-def _code_summary(db, wave: Wave) -> list[tuple[str, str, str, int]]:
-    """(district, service area, role, codes made) per unit; deliberately not how many were
-    used, which would be a response count per unit."""
-    summary: dict[tuple[str, str, str], int] = {}
-    for code in wave_services.wave_codes(db, wave):
-        key = (
-            code.district.name,
-            code.service_area.name if code.service_area else "–",
-            code.staff_role.name if code.staff_role else "–",
-        )
-        summary[key] = summary.get(key, 0) + 1
-    return [(*key, n) for key, n in summary.items()]
 
 
 @bp.post("/waves/<int:wave_id>/open")
@@ -176,6 +188,7 @@ def close_wave(wave_id: int):
     else:
         wave_services.close_wave(db, wave)
         db.commit()
+        truncate_wal(get_engine())  # the files keep no history of the wave's submissions
         flash(_("The wave is closed and unfinished answers have been deleted."), "success")
     return redirect(url_for(".wave", wave_id=wave.id))
 
@@ -220,6 +233,8 @@ def wave_headcounts(wave_id: int):
 @bp.post("/waves/<int:wave_id>/codes")
 @requires(MODERATOR)
 def make_codes(wave_id: int):
+    """A new batch. Before the wave opens it joins the printable list; once the wave is
+    open it is shown at once, one time only, to be printed."""
     db = get_session()
     wave = _wave_or_404(wave_id)
     form = _codes_form(db)
@@ -229,54 +244,97 @@ def make_codes(wave_id: int):
         district = db.get(District, form.district_id.data)
         area = db.get(ServiceArea, form.service_area_id.data or -1)
         role = db.get(StaffRole, form.staff_role_id.data or -1)
-        made = wave_services.generate_codes(
+        batch = code_services.make_batch(
             db, wave, form.count.data, district=district, service_area=area, staff_role=role
         )
         db.commit()
-        flash(_("%(n)d codes were made.", n=len(made)), "success")
-        return redirect(url_for(".wave", wave_id=wave.id))
-    status = wave.status(date.today())
-    return render_template(
-        "survey/admin/wave.html", wave=wave, form=WaveDatesForm(obj=wave), codes_form=form,
-        status=status, labels=STATUS_LABELS, responses=0, show_count=False,
-        code_summary=_code_summary(db, wave),
-    ), 422
+        flash(_("%(n)d codes were made.", n=batch.size), "success")
+        if code_services.codes_may_be_listed(db, wave, date.today()):
+            return redirect(url_for(".wave", wave_id=wave.id))
+        return redirect(url_for(".print_batch", wave_id=wave.id, batch_id=batch.id))
+    return _wave_page(db, wave, WaveDatesForm(obj=wave), form), 422
 
 
-def _unused_codes(db, wave: Wave):
-    codes = [c for c in wave_services.wave_codes(db, wave) if not c.used]
+def _district_filter(codes: list) -> list:
     district = request.args.get("district", type=int)
     if district:
-        codes = [c for c in codes if c.district_id == district]
+        return [c for c in codes if c.batch.district_id == district]
     return codes
+
+
+def _all_codes(db, wave: Wave) -> list:
+    return [
+        code for batch in code_services.wave_batches(db, wave)
+        for code in code_services.batch_codes(db, batch)
+    ]
+
+
+def _not_listable(wave: Wave):
+    """Why codes are not listed once the wave takes answers (409: the wave's state)."""
+    return render_template(
+        "survey/admin/codes_print.html", wave=wave, codes=[], refused=True, url="",
+        districts=[], batch=None,
+    ), 409
 
 
 @bp.get("/waves/<int:wave_id>/codes")
 @requires(MODERATOR)
 def print_codes(wave_id: int):
-    """Unused codes as cut-out notes to hand out (print the page)."""
+    """Every code of the wave as cut-out notes to hand out (print the page); only before
+    the wave opens."""
     db = get_session()
     wave = _wave_or_404(wave_id)
+    if not code_services.codes_may_be_listed(db, wave, date.today()):
+        return _not_listable(wave)
     url = url_for("survey.start", wave_id=wave.id, _external=True)
     return render_template(
-        "survey/admin/codes_print.html", wave=wave, codes=_unused_codes(db, wave), url=url,
-        districts=list_active(db, District),
+        "survey/admin/codes_print.html", wave=wave, codes=_district_filter(_all_codes(db, wave)),
+        url=url, districts=list_active(db, District), refused=False, batch=None,
+    )
+
+
+@bp.get("/waves/<int:wave_id>/codes/batch/<int:batch_id>")
+@requires(MODERATOR)
+def print_batch(wave_id: int, batch_id: int):
+    """One batch as notes: before the wave opens at any time; a batch made while it is
+    open only once, right after it was made."""
+    db = get_session()
+    wave = _wave_or_404(wave_id)
+    batch = db.get(CodeBatch, batch_id)
+    if batch is None or batch.wave_id != wave.id:
+        abort(404)
+    today = date.today()
+    if not code_services.batch_may_be_shown(db, wave, batch, today):
+        return _not_listable(wave)
+    codes = code_services.batch_codes(db, batch)
+    once = not code_services.codes_may_be_listed(db, wave, today)
+    code_services.mark_shown(db, wave, batch, today)
+    db.commit()
+    url = url_for("survey.start", wave_id=wave.id, _external=True)
+    return render_template(
+        "survey/admin/codes_print.html", wave=wave, codes=codes, url=url, districts=[],
+        refused=False, batch=batch, once=once,
     )
 
 
 @bp.get("/waves/<int:wave_id>/codes.csv")
 @requires(MODERATOR)
 def codes_csv(wave_id: int):
+    """Every code of the wave as CSV (for a print shop); only before the wave opens."""
     db = get_session()
     wave = _wave_or_404(wave_id)
+    if not code_services.codes_may_be_listed(db, wave, date.today()):
+        return _not_listable(wave)
     url = url_for("survey.start", wave_id=wave.id, _external=True)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
-    writer.writerow([_("Code"), _("District"), _("Service area"), _("Role"), _("Address")])
-    for code in _unused_codes(db, wave):
+    writer.writerow([_("Code"), _("District"), _("Service area"), _("Role"), _("Batch"),
+                     _("Address")])
+    for code in _district_filter(_all_codes(db, wave)):
+        batch = code.batch
         writer.writerow([
-            code.code, code.district.name, code.service_area.name if code.service_area else "",
-            code.staff_role.name if code.staff_role else "", url,
+            code.code, batch.district.name, batch.service_area.name if batch.service_area else "",
+            batch.staff_role.name if batch.staff_role else "", batch.id, url,
         ])
     filename = f"codes-wave-{wave.id}.csv"
     return Response(

@@ -1,6 +1,8 @@
-"""Answers in progress, kept on the server under a random resume code so that a respondent
-can move back and forth, or continue later on another device. A draft holds no identity
-and is deleted when its response is stored or its wave closes."""
+"""Answers in progress, kept on the server so that a respondent can move back and forth, or
+continue later on another device. A draft is made when the first page of answers is saved
+(never in the request that spent an invitation code), is found by a keyed hash of its
+random resume code (the code itself is not stored), holds no identity and no invitation
+code, and is deleted when its response is stored or its wave closes."""
 
 from __future__ import annotations
 
@@ -10,38 +12,49 @@ from datetime import date
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from survey.models import STATE_CLOSED, ResumeDraft, Wave
-from survey.tokens import RESUME_CODE_LENGTH, issue_submission_token, random_code
+from survey.models import STATE_CLOSED, ClientAllowance, ResumeDraft, Wave
+from survey.tokens import RESUME_CODE_LENGTH, random_code, resume_key
 from survey.units import Unit
 
 
 def start_draft(
-    db: Session, wave: Wave, unit: Unit, *, invitation_code: str | None, today: date
-) -> ResumeDraft:
+    db: Session, wave_id: int, unit: Unit, *, submission_token: str, today: date
+) -> tuple[ResumeDraft, str]:
+    """A new, empty draft for an answering session; returns it and its resume code (which
+    only the respondent keeps)."""
+    resume_code = random_code(RESUME_CODE_LENGTH)
     draft = ResumeDraft(
-        id=random_code(RESUME_CODE_LENGTH),
-        wave_id=wave.id,
+        id=resume_key(resume_code),
+        wave_id=wave_id,
         district_id=unit.district_id,
         service_area_id=unit.service_area_id,
         staff_role_id=unit.staff_role_id,
         extra_key=unit.extra_key,
-        invitation_code=invitation_code,
         answers={},
-        submission_token=issue_submission_token(wave.id),
+        submission_token=submission_token,
         updated_on=today,
     )
     db.add(draft)
     db.flush()
-    return draft
+    return draft, resume_code
 
 
-def find_draft(db: Session, code: str | None, wave_id: int | None = None) -> ResumeDraft | None:
-    if not code:
+def find_draft(
+    db: Session, resume_code: str | None, wave_id: int | None = None
+) -> ResumeDraft | None:
+    """The draft that ``resume_code`` opens (of ``wave_id`` when given), or None."""
+    if not resume_code:
         return None
-    draft = db.get(ResumeDraft, code)
+    draft = db.get(ResumeDraft, resume_key(resume_code))
     if draft is None or (wave_id is not None and draft.wave_id != wave_id):
         return None
     return draft
+
+
+def set_unit(draft: ResumeDraft, unit: Unit, today: date) -> None:
+    draft.district_id, draft.service_area_id = unit.district_id, unit.service_area_id
+    draft.staff_role_id, draft.extra_key = unit.staff_role_id, unit.extra_key
+    draft.updated_on = today
 
 
 def draft_unit(draft: ResumeDraft) -> Unit:
@@ -70,7 +83,9 @@ def delete_draft(db: Session, draft: ResumeDraft) -> None:
 
 
 def purge_drafts(db: Session, wave: Wave) -> int:
-    """Delete every draft of ``wave``; returns how many."""
+    """Delete every draft of ``wave``, and the per-client counts of its open link (nobody
+    starts any more); returns how many drafts were deleted."""
+    db.execute(delete(ClientAllowance).where(ClientAllowance.wave_id == wave.id))
     result = db.execute(delete(ResumeDraft).where(ResumeDraft.wave_id == wave.id))
     wave.drafts_purged = True
     db.flush()

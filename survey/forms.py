@@ -18,8 +18,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from core.i18n import _l
+from survey.codes import MAX_CODES_PER_BATCH
 from survey.models import INVITATION_CODES, OPEN_LINK
-from survey.waves import MAX_CODES_PER_BATCH
 
 
 class MultiCheckboxField(SelectMultipleField):

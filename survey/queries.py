@@ -48,6 +48,7 @@ from survey.models import (
     Headcount,
     ResponseCount,
     Rollup,
+    UsedSubmissionToken,
 )
 from survey.units import decode_extra
 
@@ -237,3 +238,44 @@ def headcounts(db: Session, wave_id: int) -> dict[tuple[int, int | None], int]:
         )
     )
     return {(d, s): n for d, s, n in rows}
+
+
+def token_spent(db: Session, token: str | None) -> bool:
+    """Whether a response was stored with the submission ``token`` (read now)."""
+    if not token:
+        return False
+    found = db.scalar(
+        select(UsedSubmissionToken.token).where(UsedSubmissionToken.token == token)
+    )
+    return found is not None
+
+
+class OverHeadcount(NamedTuple):
+    district_id: int
+    service_area_id: int | None  #: None: the whole district
+    headcount: int
+
+
+def units_over_headcount(db: Session, wave_id: int, minimum: int) -> list[OverHeadcount]:
+    """Units with a known headcount that have more responses than staff: a stale
+    headcount, or answers sent more than once on an open link. Only units with at least
+    ``minimum`` responses are named, so that the flag tells nothing about a smaller group
+    (it reveals only that the count is above the headcount)."""
+    known = headcounts(db, wave_id)
+    if not known:
+        return []
+    by_area: dict[tuple[int | None, int | None], int] = {
+        (c.district_id, c.service_area_id): c.count
+        for c in response_counts(db, wave_id, group_by=("district", "service_area"))
+    }
+    by_district: dict[int | None, int] = defaultdict(int)
+    for (district_id, _area), n in by_area.items():
+        by_district[district_id] += n
+    flagged = []
+    for (district_id, area_id), staff in sorted(known.items(),
+                                                key=lambda i: (i[0][0], i[0][1] or 0)):
+        n = by_district.get(district_id, 0) if area_id is None else by_area.get(
+            (district_id, area_id), 0)
+        if n > staff and n >= minimum:
+            flagged.append(OverHeadcount(district_id, area_id, staff))
+    return flagged

@@ -15,7 +15,7 @@ from werkzeug.routing import BuildError
 
 from core.i18n import _l
 from core.org import Dimension, District, ServiceArea, StaffRole, list_active
-from survey.models import CLOSED, NOT_PUBLISHED, NOT_YET_OPEN, InvitationCode, Wave
+from survey.models import CLOSED, NOT_PUBLISHED, NOT_YET_OPEN, Wave
 from survey.models.bilingual import current_language
 from survey.queries import WaveInfo
 from survey.units import Unit, encode_extra
@@ -114,22 +114,23 @@ def parse_unit(
     wave: Wave | WaveInfo,
     form: Mapping[str, str],
     choices: OrgChoices,
-    code: InvitationCode | None = None,
+    code_unit: Unit | None = None,
 ) -> tuple[Unit, dict[str, object]]:
-    """The unit picked in ``form`` (codes of the lists; fixed by ``code`` where it says).
+    """The unit picked in ``form`` (codes of the lists), or fixed by an invitation code's
+    ``code_unit``: its district and service area always, its staff role when it has one.
 
     District, service area and staff role are required when the wave asks them; extra
     dimensions may be left empty. Returns (unit, {field name: message})."""
     errors: dict[str, object] = {}
     ids: dict[str, int | None] = {}
     fixed = {
-        "district": code.district_id if code else None,
-        "service_area": code.service_area_id if code else None,
-        "staff_role": code.staff_role_id if code else None,
+        "district": code_unit.district_id if code_unit else None,
+        "service_area": code_unit.service_area_id if code_unit else None,
+        "staff_role": code_unit.staff_role_id if code_unit else None,
     }
     for name, kind, flag in UNIT_FIELDS:
         ids[name] = None
-        if code is not None and name in ("district", "service_area"):
+        if code_unit is not None and name in ("district", "service_area"):
             ids[name] = fixed[name] if getattr(wave, flag) else None
             continue
         if not getattr(wave, flag):

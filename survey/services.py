@@ -1,6 +1,8 @@
 """Storing responses. ``submit`` is the respondent's path: one transaction that spends the
-one-time submission token, consumes the invitation code (if any), inserts the response, its
-answers and free text, and bumps the counters. ``store_responses`` is the bulk path used by
+one-time submission token, inserts the response, its answers and free text, and bumps the
+counters. It never touches an invitation code: a code is exchanged for an answering
+session earlier, in a transaction of its own (``survey.codes.exchange_code``), so nothing
+in this transaction was written by that one. ``store_responses`` is the bulk path used by
 ``submit``, the demo and imports: a handful of statements whatever the number of answers
 (executemany for rows, one upsert batch for counters), prepared once per dialect and run on
 the session's connection (``survey.fastsql``). Services flush, never commit.
@@ -22,12 +24,9 @@ from sqlalchemy import (
     Table,
     bindparam,
     exists,
-    false,
     insert,
     literal_column,
     select,
-    true,
-    update,
 )
 from sqlalchemy.orm import Session
 
@@ -40,7 +39,6 @@ from survey.models import (
     STATE_OPEN,
     Answer,
     FreeTextAnswer,
-    InvitationCode,
     Response,
     ResponseCount,
     Rollup,
@@ -70,15 +68,15 @@ TEXT_COLUMNS = (
 )
 
 
-def _dialect_insert(dialect: str):
+def dialect_insert(dialect: str):
     """The ``insert`` construct that knows ``ON CONFLICT`` for this dialect."""
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        from sqlalchemy.dialects.postgresql import insert as construct
     elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        from sqlalchemy.dialects.sqlite import insert as construct
     else:
         raise RuntimeError(f"no upsert for the {dialect} dialect")
-    return dialect_insert
+    return construct
 
 
 def upsert(table: Table, keys: tuple[str, ...], added: tuple[str, ...]):
@@ -87,7 +85,7 @@ def upsert(table: Table, keys: tuple[str, ...], added: tuple[str, ...]):
     PostgreSQL."""
 
     def build(dialect: str):
-        statement = _dialect_insert(dialect)(table)
+        statement = dialect_insert(dialect)(table)
         if not added:
             return statement.on_conflict_do_nothing(index_elements=list(keys))
         return statement.on_conflict_do_update(
@@ -98,7 +96,6 @@ def upsert(table: Table, keys: tuple[str, ...], added: tuple[str, ...]):
     return build
 
 
-_codes = InvitationCode.__table__
 _waves = Wave.__table__
 
 
@@ -114,23 +111,13 @@ def _spend_token_if_open(dialect: str):
         _waves.c.closes_on >= today,
     )
     source = select(bindparam("token", type_=String), bindparam("wave_id", type_=Integer))
-    statement = _dialect_insert(dialect)(tokens).from_select(
+    statement = dialect_insert(dialect)(tokens).from_select(
         ["token", "wave_id"], source.where(wave_open)
     )
     return statement.on_conflict_do_nothing(index_elements=["token"])
 
 
 SPEND_TOKEN = Prepared(_spend_token_if_open, ("token", "wave_id", "today"))
-CONSUME_CODE = Prepared(
-    update(_codes)
-    .where(
-        _codes.c.code == bindparam("b_code"),
-        _codes.c.wave_id == bindparam("b_wave_id"),
-        _codes.c.used == false(),
-    )
-    .values(used=true()),
-    ("b_code", "b_wave_id"),
-)
 INSERT_RESPONSE = Prepared(insert(Response.__table__), RESPONSE_COLUMNS)
 INSERT_ANSWER = Prepared(insert(Answer.__table__), ("response_id", "question_id", "value"))
 INSERT_TEXT = Prepared(insert(FreeTextAnswer.__table__), TEXT_COLUMNS)
@@ -149,7 +136,6 @@ class SubmissionRefused(Exception):
 
 
 WAVE_NOT_OPEN = "wave-not-open"
-CODE_NOT_ACCEPTED = "code-not-accepted"
 
 
 @dataclass(frozen=True)
@@ -168,17 +154,12 @@ def submit(
     answers: Mapping[int, AnswerValue],
     *,
     token: str | None = None,
-    invitation_code: str | None = None,
     today: date | None = None,
 ) -> str | None:
     """Store one response; return its id, or None when ``token`` was spent already (a repeat
     of a form that was stored: nothing more is stored). Raises ``SubmissionRefused`` when the
-    wave is not open or the invitation code is unknown or used (the caller must roll back).
-    ``wave`` may be a cached ``WaveInfo``: with a token, whether the wave is open is checked
-    again by the statement that spends it.
-
-    The code is consumed by ``UPDATE … WHERE used = false`` and the rowcount checked, so of
-    two simultaneous posts with one code exactly one succeeds."""
+    wave is not open (the caller must roll back). ``wave`` may be a cached ``WaveInfo``: with
+    a token, whether the wave is open is checked again by the statement that spends it."""
     today = today or date.today()
     if wave.status(today) != OPEN:
         raise SubmissionRefused(WAVE_NOT_OPEN)
@@ -191,8 +172,6 @@ def submit(
         if not wave_takes_answers(db, wave.id, today):
             raise SubmissionRefused(WAVE_NOT_OPEN)
         return None
-    if invitation_code is not None and not consume_code(db, wave.id, invitation_code):
-        raise SubmissionRefused(CODE_NOT_ACCEPTED)
     write_rows(db, rows)
     return rows.response_ids[0]
 
@@ -207,11 +186,6 @@ def wave_takes_answers(db: Session, wave_id: int, today: date) -> bool:
     """The wave's status read now (not from any cache)."""
     wave = db.get(Wave, wave_id, populate_existing=True)
     return wave is not None and wave.status(today) == OPEN
-
-
-def consume_code(db: Session, wave_id: int, code: str) -> bool:
-    """Mark an invitation code used; False when it is unknown, of another wave or used."""
-    return CONSUME_CODE.run(db, (code, wave_id)) == 1
 
 
 @dataclass

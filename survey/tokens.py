@@ -1,5 +1,6 @@
 """Random codes: one-time submission tokens (signed, so only forms this site issued are
-accepted), resume codes and invitation codes (short, easy to type, no look-alike letters)."""
+accepted), resume codes and invitation codes (short, easy to type, no look-alike letters),
+and the keyed hash under which a draft is kept (the resume code itself is never stored)."""
 
 from __future__ import annotations
 
@@ -50,3 +51,12 @@ def valid_submission_token(wave_id: int, token: str | None) -> bool:
         return False
     nonce, signature = token.rsplit(".", 1)
     return hmac.compare_digest(signature, _signature(wave_id, nonce))
+
+
+def resume_key(resume_code: str) -> str:
+    """The key of the draft that ``resume_code`` opens: HMAC-SHA256 with ``SECRET_KEY``
+    (64 hex digits). Without the secret, the database cannot be searched for a code."""
+    key = current_app.config["SECRET_KEY"].encode()
+    message = f"survey-resume:{resume_code}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+

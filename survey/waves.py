@@ -1,5 +1,6 @@
 """Writing waves: creating one from an instrument, opening it (which freezes the
-instrument), closing it (which purges drafts), headcounts and invitation codes."""
+instrument), closing it (which purges drafts and forgets the clients counted on its open
+link) and headcounts. Invitation codes are ``survey.codes``."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
-from core.org import Dimension, District, ServiceArea, StaffRole
+from core.org import Dimension
 from survey.drafts import purge_drafts
 from survey.instruments import freeze
 from survey.models import (
@@ -20,12 +21,8 @@ from survey.models import (
     STATE_OPEN,
     Headcount,
     Instrument,
-    InvitationCode,
     Wave,
 )
-from survey.tokens import INVITATION_CODE_LENGTH, random_code
-
-MAX_CODES_PER_BATCH = 2000
 
 
 class WaveError(ValueError):
@@ -95,65 +92,7 @@ def open_wave(db: Session, wave: Wave) -> None:
 
 
 def close_wave(db: Session, wave: Wave) -> int:
-    """Stop taking answers and delete the drafts; returns how many drafts were deleted."""
+    """Stop taking answers, delete the drafts and the per-client counts of the open link;
+    returns how many drafts were deleted."""
     wave.state = STATE_CLOSED
     return purge_drafts(db, wave)
-
-
-def generate_codes(
-    db: Session,
-    wave: Wave,
-    count: int,
-    *,
-    district: District,
-    service_area: ServiceArea | None = None,
-    staff_role: StaffRole | None = None,
-) -> list[InvitationCode]:
-    """``count`` new single-use codes for one unit of an invitation-code wave."""
-    if wave.mode != INVITATION_CODES:
-        raise WaveError("this wave uses an open link, not invitation codes")
-    if not 1 <= count <= MAX_CODES_PER_BATCH:
-        raise WaveError(f"make between 1 and {MAX_CODES_PER_BATCH} codes at a time")
-    codes: set[str] = set()
-    while len(codes) < count:
-        codes.add(random_code(INVITATION_CODE_LENGTH))
-    existing = set(db.scalars(select(InvitationCode.code).where(InvitationCode.code.in_(codes))))
-    while existing & codes:
-        codes -= existing
-        while len(codes) < count:
-            codes.add(random_code(INVITATION_CODE_LENGTH))
-        existing = set(
-            db.scalars(select(InvitationCode.code).where(InvitationCode.code.in_(codes)))
-        )
-    rows = [
-        InvitationCode(
-            code=code, wave_id=wave.id, district=district, service_area=service_area,
-            staff_role=staff_role, used=False,
-        )
-        for code in sorted(codes)
-    ]
-    db.add_all(rows)
-    db.flush()
-    return rows
-
-
-def wave_codes(db: Session, wave: Wave) -> list[InvitationCode]:
-    """The wave's codes by unit, for the printable list and the CSV download."""
-    return list(
-        db.scalars(
-            select(InvitationCode)
-            .where(InvitationCode.wave_id == wave.id)
-            .order_by(
-                InvitationCode.district_id,
-                InvitationCode.service_area_id,
-                InvitationCode.staff_role_id,
-                InvitationCode.code,
-            )
-        )
-    )
-
-
-def find_code(db: Session, wave: Wave, code: str) -> InvitationCode | None:
-    return db.scalar(
-        select(InvitationCode).where(InvitationCode.wave_id == wave.id, InvitationCode.code == code)
-    )

@@ -83,9 +83,10 @@ def demo_copy(workdir: Path, name: str) -> Path:
 def _add_codes_wave(db) -> None:
     """An open invitation-code wave: the demo has only open-link waves."""
     from core.org import District, ServiceArea, by_code
+    from survey.codes import generate_codes
     from survey.models import INVITATION_CODES
     from survey.queries import latest_instrument
-    from survey.waves import create_wave, generate_codes, open_wave
+    from survey.waves import create_wave, open_wave
 
     instrument = latest_instrument(db, "hme-arbetsbelastning")
     today = date.today()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pytest
@@ -144,6 +145,7 @@ PARAMS: dict[str, Callable[[Ctx], Any]] = {
     "page": lambda c: 1,
     "code": lambda c: first(c, "survey_invitation_code", "code"),
     "token": lambda c: first(c, "survey_invitation_code", "code"),
+    "batch_id": lambda c: first(c, "survey_code_batch", parent={"wave_id": "wave_id"}),
     # cafés: a facilitator gets a table (and its notes) of their own
     "cafe_id": lambda c: first(c, "cafe_event", mine=lambda t, c: t.c.id.in_(
         select(table("cafe_table").c.cafe_id).where(table("cafe_table").c.facilitator_id
@@ -172,6 +174,10 @@ ENDPOINT_PARAMS: dict[str, dict[str, Any]] = {
     "i18n.switch_language": {"code": "en"},
     "survey_admin.make_codes": {"wave_id": lambda c: first(c, "survey_wave",
                                                            where={"mode": "codes"})},
+    **{endpoint: {"wave_id": lambda c: first(c, "survey_wave", where={"mode": "codes",
+                                                                      "state": "draft"})}
+       for endpoint in ("survey_admin.print_codes", "survey_admin.codes_csv",
+                        "survey_admin.print_batch")},
 }
 #: a query string an endpoint needs to show its page
 ENDPOINT_QUERY: dict[str, str] = {
@@ -200,6 +206,14 @@ EXTRA_ROWS: list[tuple[str, dict[str, Any], bool]] = [
     *[("cafe_masked_word", {"word": w, "normalized": w.lower()}, False)
       for w in ("Exempelsson", "Testberg", "Provqvist")],
     ("survey_wave", {"mode": "codes", "name": "Behörighetstest: inbjudningskoder"}, True),
+    # codes are listed only before a wave opens: a codes wave not yet published, one batch
+    ("survey_wave", {"mode": "codes", "state": "draft",
+                     "name": "Behörighetstest: koder före öppning"}, True),
+    ("survey_code_batch", {
+        "wave_id": lambda db: db.scalar(select(table("survey_wave").c.id).where(
+            table("survey_wave").c.state == "draft", table("survey_wave").c.mode == "codes")),
+        "district_id": lambda db: db.scalar(select(District.id).order_by(District.id)),
+        "size": 1, "made_on": date.today(), "shown": True}, False),
 ]
 
 
@@ -208,7 +222,7 @@ def add_extra_rows(app: Flask) -> None:
         db = get_session()
         for table_name, values, copy_first in EXTRA_ROWS:
             t = table(table_name)
-            row = dict(values)
+            row = {k: v(db) if callable(v) else v for k, v in values.items()}
             if copy_first:
                 first_row = db.execute(select(t).order_by(*t.primary_key.columns)).first()
                 assert first_row is not None, f"the demo has no {table_name} row to copy"

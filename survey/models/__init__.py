@@ -21,6 +21,7 @@ from survey.models.instrument import (
 )
 from survey.models.response import (
     Answer,
+    ClientAllowance,
     FreeTextAnswer,
     Response,
     ResponseCount,
@@ -39,6 +40,7 @@ from survey.models.wave import (
     STATE_CLOSED,
     STATE_DRAFT,
     STATE_OPEN,
+    CodeBatch,
     Headcount,
     InvitationCode,
     Wave,
@@ -50,9 +52,11 @@ __all__ = [
     "AGREEMENT", "CANNOT_ANSWER", "CHOICE", "COUNTED_TYPES", "DEFAULT_POINTS",
     "DEFAULT_TEXT_LENGTH", "FREE_TEXT", "MAX_POINTS", "MIN_POINTS", "NUMBER", "QUESTION_TYPES",
     "SCALE_0_10", "YES_NO", "ChoiceOption", "Instrument", "Question", "Section",
-    "Answer", "FreeTextAnswer", "Response", "ResponseCount", "ResumeDraft", "Rollup",
+    "Answer", "ClientAllowance", "FreeTextAnswer", "Response", "ResponseCount", "ResumeDraft",
+    "Rollup",
     "UsedSubmissionToken",
     "CLOSED", "INVITATION_CODES", "MODES", "NOT_PUBLISHED", "NOT_YET_OPEN", "OPEN", "OPEN_LINK",
-    "STATE_CLOSED", "STATE_DRAFT", "STATE_OPEN", "Headcount", "InvitationCode", "Wave",
+    "STATE_CLOSED", "STATE_DRAFT", "STATE_OPEN", "CodeBatch", "Headcount", "InvitationCode",
+    "Wave",
     "wave_dimension", "wave_status",
 ]

@@ -127,11 +127,14 @@ class UsedSubmissionToken(Base):
 
 
 class ResumeDraft(Base):
-    """Answers given so far, keyed by a random resume code (kept in the session cookie, or
-    typed in on another device). Holds no identity; purged when the wave closes."""
+    """Answers given so far. The key is a keyed hash (HMAC with ``SECRET_KEY``) of the
+    random resume code, which only the respondent holds (in a cookie, or written down to
+    continue on another device). Holds no identity and no invitation code; deleted when
+    its response is stored or its wave closes."""
 
     __tablename__ = "survey_draft"
-    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    __table_args__ = (NO_ROWID,)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
     wave_id: Mapped[int] = mapped_column(
         ForeignKey("survey_wave.id", ondelete="CASCADE"), index=True
     )
@@ -139,8 +142,23 @@ class ResumeDraft(Base):
     service_area_id: Mapped[int | None] = mapped_column(Integer)
     staff_role_id: Mapped[int | None] = mapped_column(Integer)
     extra_key: Mapped[str] = mapped_column(String(200), default="")
-    invitation_code: Mapped[str | None] = mapped_column(String(16))
     #: {question id as text: int or str}
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     submission_token: Mapped[str] = mapped_column(String(64))
     updated_on: Mapped[date] = mapped_column(Date)
+
+
+class ClientAllowance(Base):
+    """How many answering sessions one client started on an open link of a wave since
+    ``window_start`` (seconds since 1970, whole minutes). ``client`` is a keyed digest of
+    the address (``core.clients.client_digest``), never the address. Nothing here is
+    written by the transaction that stores a response; rows go when their window ends."""
+
+    __tablename__ = "survey_client_allowance"
+    __table_args__ = (NO_ROWID,)
+    wave_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_wave.id", ondelete="CASCADE"), primary_key=True
+    )
+    client: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window_start: Mapped[int] = mapped_column(Integer)
+    count: Mapped[int] = mapped_column(Integer)

@@ -115,12 +115,13 @@ class Headcount(Base):
     service_area: Mapped[ServiceArea | None] = relationship()
 
 
-class InvitationCode(Base):
-    """A single-use code for one unit. Deliberately no link to the response it gave: the
-    ``used`` flag is all that is recorded, not when or by which response."""
+class CodeBatch(Base):
+    """Invitation codes made together for one unit: printed and handed out as one pile
+    of notes. The administration counts participation per batch, never per code."""
 
-    __tablename__ = "survey_invitation_code"
-    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    __tablename__ = "survey_code_batch"
+    __table_args__ = (CheckConstraint("size > 0", name="size_positive"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
     wave_id: Mapped[int] = mapped_column(
         ForeignKey("survey_wave.id", ondelete="CASCADE"), index=True
     )
@@ -131,7 +132,29 @@ class InvitationCode(Base):
     staff_role_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_role.id", ondelete="CASCADE")
     )
-    used: Mapped[bool] = mapped_column(Boolean, default=False)
+    size: Mapped[int] = mapped_column(Integer)
+    made_on: Mapped[date] = mapped_column(Date)
+    #: False only for a batch made while its wave takes answers and not shown yet: it is
+    #: shown once, when it is made, and never again (before opening, every batch is on
+    #: the printable list of the wave's codes)
+    shown: Mapped[bool] = mapped_column(Boolean, default=True)
     district: Mapped[District] = relationship()
     service_area: Mapped[ServiceArea | None] = relationship()
     staff_role: Mapped[StaffRole | None] = relationship()
+
+
+class InvitationCode(Base):
+    """A single-use code of a batch (which fixes the unit). Deliberately no link to the
+    response it gave: the code is exchanged for an anonymous answering session in a
+    transaction of its own, and ``used`` is all that is recorded, not when or by whom."""
+
+    __tablename__ = "survey_invitation_code"
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    wave_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_wave.id", ondelete="CASCADE"), index=True
+    )
+    batch_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_code_batch.id", ondelete="CASCADE"), index=True
+    )
+    used: Mapped[bool] = mapped_column(Boolean, default=False)
+    batch: Mapped[CodeBatch] = relationship()

@@ -77,8 +77,11 @@ PAGES = [
     MainPage("survey-wave", "moderator", "survey_admin.wave"),
     MainPage("survey-wave-new", "moderator", "survey_admin.new_wave"),
     MainPage("survey-headcounts", "moderator", "survey_admin.wave_headcounts"),
-    MainPage("survey-codes", "moderator", "survey_admin.print_codes",
+    MainPage("survey-wave-codes", "moderator", "survey_admin.wave",
              params={"wave_id": CODES_WAVE}),
+    # the codes wave is open: its codes are no longer listed, the page says why
+    MainPage("survey-codes", "moderator", "survey_admin.print_codes",
+             params={"wave_id": CODES_WAVE}, status=409),
     MainPage("survey-instruments", "admin", "survey_editor.instruments"),
     MainPage("survey-instrument", "admin", "survey_editor.instrument"),
     MainPage("survey-question-edit", "admin", "survey_editor.edit_question"),
@@ -168,8 +171,8 @@ def _check(tab: Page, where: str, problems: list[str], shot: str | None = None) 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_survey_pages_meet_wcag_21_aa_with_and_without_errors(lang, open_page, demo_server):
-    """Start, every section, review, later and thank-you, including the pages that show
-    validation errors (error summary, invalid fields)."""
+    """Start, every section, review, later, thank-you and "you have answered already",
+    including the pages that show validation errors (error summary, invalid fields)."""
     wave = wave_id(demo_server.app)
     tab = open_page(None, lang, "phone")
     problems: list[str] = []
@@ -204,6 +207,9 @@ def test_survey_pages_meet_wcag_21_aa_with_and_without_errors(lang, open_page, d
     tab.locator("main form").last.locator("button[type=submit]").click()
     expect(tab).to_have_url(f"{demo_server}/survey/{wave}/thanks")
     _check(tab, "survey thank-you", problems)
+    tab.goto(f"{demo_server}/survey/{wave}/")
+    expect(tab.locator("form[action$='/another'] button")).to_be_visible()
+    _check(tab, "survey answered already", problems, f"survey-answered-{lang}")
     assert not problems, "\n\n".join(problems)
 
 

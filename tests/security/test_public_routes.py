@@ -18,7 +18,7 @@ PUBLIC_ENDPOINTS = {
     "home", "web.home", "web.healthz", "static", "i18n.switch_language", "auth.login",
     # respondents answer anonymously, without an account
     "survey.index", "survey.start", "survey.page", "survey.review", "survey.single",
-    "survey.later", "survey.resume", "survey.thanks",
+    "survey.later", "survey.resume", "survey.thanks", "survey.another",
     # "you said, we did": the public feedback to employees
     "you_said.index", "you_said.district",
     # the café tablet's service worker script (a static file the browser must fetch itself)

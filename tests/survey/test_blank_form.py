@@ -57,11 +57,15 @@ def test_cached_fields_equal_a_fresh_rendering_in_each_language(app, client, db)
     assert "Om ditt arbete" in pages["sv"] and "About your work" not in pages["sv"]
 
 
-def test_tokens_are_new_on_every_page_although_the_fields_are_reused(client, db):
+def test_each_browser_gets_its_own_token_although_the_fields_are_reused(app, client, db):
+    """A reload keeps the browser's answering session (and so its token); another browser
+    gets a session and a token of its own."""
     wave = make_wave(db)
-    pages = [_page(client, wave, "sv") for _ in range(2)]
+    other = app.test_client()
+    pages = [_page(client, wave, "sv"), _page(client, wave, "sv"), _page(other, wave, "sv")]
     tokens = [re.search(r'name="submission_token" value="([^"]+)"', p).group(1) for p in pages]
-    assert tokens[0] != tokens[1]
+    assert tokens[0] == tokens[1] != tokens[2]
+    assert _fields(pages[0]) == _fields(pages[2])
 
 
 def test_renamed_district_shows_once_the_lists_are_read_again(app, client, db):

@@ -101,9 +101,11 @@ def test_verify_rollups_reports_differences_and_fails(app, db):
 
 def test_purge_drafts_command(app, db):
     wave = make_wave(db)
-    app.test_client().post(f"/survey/{wave.id}/", data={
+    client = app.test_client()
+    client.post(f"/survey/{wave.id}/", data={
         "district": "farsta", "service_area": "ekonomiskt-bistand",
         "staff_role": "socialsekreterare"})
+    client.post(f"/survey/{wave.id}/page/1", data={"action": "later"})  # the draft is made
     db.execute(update(Wave).values(state="closed"))
     db.commit()
     result = app.test_cli_runner().invoke(args=["survey", "purge-drafts"])

@@ -9,7 +9,7 @@ import pytest
 
 from survey.models import INVITATION_CODES
 from survey.tokens import issue_submission_token
-from tests.survey.helpers import counts, make_wave, qid, valid_form
+from tests.survey.helpers import counts, make_wave, qid, unit_ids, valid_form
 
 NOTHING = {"survey_response": 0, "survey_answer": 0, "survey_free_text": 0,
            "survey_rollup": 0, "survey_response_count": 0}
@@ -209,6 +209,8 @@ def test_drafts_are_purged_when_the_wave_closes(app, client, db):
 
     wave = make_wave(db)
     _start(client, wave)
+    assert db.query(ResumeDraft).count() == 0  # starting saves nothing yet
+    client.post(f"/survey/{wave.id}/page/1", data={"action": "later"})
     assert db.query(ResumeDraft).count() == 1
     close_wave(db, wave)
     db.commit()
@@ -222,6 +224,8 @@ def test_drafts_are_purged_lazily_after_the_closing_date(app, client, db):
 
     wave = make_wave(db)
     _start(client, wave)
+    client.post(f"/survey/{wave.id}/page/1", data={"action": "later"})
+    assert db.query(ResumeDraft).count() == 1
     wave.closes_on = date.today() - timedelta(days=1)
     wave.opens_on = date.today() - timedelta(days=5)
     db.commit()
@@ -231,25 +235,70 @@ def test_drafts_are_purged_lazily_after_the_closing_date(app, client, db):
 
 
 def test_invitation_code_start_and_messages(app, client, db):
+    """The code is entered on the start page and spent there; the one-page form then
+    shows the unit it fixes and stores the response without asking for the code again."""
     from core.org import District, by_code
-    from survey.waves import generate_codes
+    from survey.codes import generate_codes
+    from survey.models import InvitationCode, Response
 
     wave = make_wave(db, mode=INVITATION_CODES)
     farsta = by_code(db, District, "farsta")
     code = generate_codes(db, wave, 1, district=farsta)[0].code
     db.commit()
-    response = client.post(f"/survey/{wave.id}/", data={"code": "WRONG"})
+    # the one-page form of a code wave asks for the code first
+    response = client.get(f"/survey/{wave.id}/all")
+    assert response.status_code == 302 and "then=all" in response.headers["Location"]
+    response = client.post(f"/survey/{wave.id}/", data={"code": "WRONG", "then": "all"})
     assert "Koden gäller inte" in field_error(response.get_data(as_text=True), "code")
     typed = code[:5].lower() + "-" + code[5:]
-    form = {k: v for k, v in valid_form(db, wave, code=typed).items() if k != "district"}
-    response = post_single(client, app, wave, form)
+    response = client.post(f"/survey/{wave.id}/", data={
+        "code": typed, "staff_role": "socialsekreterare", "then": "all"})
     assert response.status_code == 303
-    response = post_single(client, app, wave, form)
+    assert response.headers["Location"].endswith(f"/survey/{wave.id}/all")
+    db.expire_all()
+    assert db.get(InvitationCode, code).used  # spent when starting, before any answer
+    assert counts(db)["survey_response"] == 0
+    html = client.get(f"/survey/{wave.id}/all").get_data(as_text=True)
+    assert 'name="code"' not in html and "Farsta" in html
+    token = re.search(r'name="submission_token" value="([^"]+)"', html).group(1)
+    answers = {k: v for k, v in valid_form(db, wave).items()
+               if k not in ("district", "service_area", "staff_role")}
+    response = client.post(f"/survey/{wave.id}/all", data={**answers, "submission_token": token})
+    assert response.status_code == 303
+    # a colleague tries the same note
+    other = app.test_client()
+    response = other.post(f"/survey/{wave.id}/", data={
+        "code": code, "staff_role": "socialsekreterare"})
     assert "redan använts" in field_error(response.get_data(as_text=True), "code")
     assert counts(db)["survey_response"] == 1
-    from survey.models import Response
+    stored = db.query(Response).one()
+    assert (stored.district_id, stored.staff_role_id) == (farsta.id, unit_ids(db)[2])
 
-    assert db.query(Response).one().district_id == farsta.id
+
+def test_code_wave_posted_without_a_session_keeps_the_answers(app, client, db):
+    """A one-page form of a code wave sent without its answering session (the cookie was
+    lost): nothing is stored, the answers stay on the page, and the code is asked for; with
+    the code it is spent, and the answers are stored when the form is sent again."""
+    from core.org import District, by_code
+    from survey.codes import generate_codes
+
+    wave = make_wave(db, mode=INVITATION_CODES)
+    code = generate_codes(db, wave, 1, district=by_code(db, District, "farsta"))[0].code
+    db.commit()
+    answers = {k: v for k, v in valid_form(db, wave).items()
+               if k not in ("district", "service_area")}
+    response = post_single(client, app, wave, answers)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert field_error(html, "code") and 'value="35"' in html
+    response = client.post(f"/survey/{wave.id}/all", data={**answers, "code": code})
+    assert response.status_code == 422 and counts(db) == NOTHING
+    html = response.get_data(as_text=True)
+    assert 'value="35"' in html and 'name="code"' not in html
+    token = re.search(r'name="submission_token" value="([^"]+)"', html).group(1)
+    response = client.post(f"/survey/{wave.id}/all", data={**answers, "submission_token": token})
+    assert response.status_code == 303
+    assert counts(db)["survey_response"] == 1
 
 
 def test_landing_page_and_home_panel_list_open_waves(app, client, db):

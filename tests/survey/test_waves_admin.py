@@ -3,6 +3,7 @@ headcounts, invitation codes as a printable list and CSV; who may do it."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -51,26 +52,71 @@ def test_closing_before_opening_is_refused_on_the_form(app, db, login):
     assert db.scalar(select(Wave).where(Wave.name == "Fel")) is None
 
 
-def test_codes_per_unit_printable_and_csv_without_used_ones(app, db, login):
-    wave = make_wave(db, mode="codes")
+def _batch_codes(db, wave) -> list[str]:
+    db.expire_all()
+    return sorted(db.scalars(select(InvitationCode.code).where(InvitationCode.wave_id == wave.id)))
+
+
+def test_codes_are_listed_before_the_wave_opens_and_never_after(app, db, login):
+    """Printable notes and CSV of every code while the wave has not opened; once it takes
+    answers no list of codes, used or unused, is given; a batch made while it is open is
+    shown once, right after it is made; participation is counted per batch."""
+    from survey.waves import open_wave
+
+    wave = make_wave(db, mode="codes", publish=False)
     farsta = by_code(db, District, "farsta")
     client = login("moderator")
-    response = client.post(f"/survey/admin/waves/{wave.id}/codes", data={
-        "district_id": farsta.id, "service_area_id": 0, "staff_role_id": 0, "count": 5,
-    })
-    assert response.status_code == 302
-    codes = list(db.scalars(select(InvitationCode).where(InvitationCode.wave_id == wave.id)))
-    assert len(codes) == 5 and len({c.code for c in codes}) == 5
-    codes[0].used = True
+    url = f"/survey/admin/waves/{wave.id}"
+    response = client.post(f"{url}/codes", data={
+        "district_id": farsta.id, "service_area_id": 0, "staff_role_id": 0, "count": 6})
+    assert response.status_code == 302 and response.headers["Location"].endswith(url)
+    codes = _batch_codes(db, wave)
+    assert len(codes) == 6
+    printable = client.get(f"{url}/codes").get_data(as_text=True)
+    csv_text = client.get(f"{url}/codes.csv").get_data(as_text=True)
+    assert all(code in printable and code in csv_text for code in codes)
+    assert csv_text.count("\n") == 7  # header + six codes
+
+    open_wave(db, wave)
     db.commit()
-    printable = client.get(f"/survey/admin/waves/{wave.id}/codes").get_data(as_text=True)
-    csv_text = client.get(f"/survey/admin/waves/{wave.id}/codes.csv").get_data(as_text=True)
-    assert codes[0].code not in printable and codes[0].code not in csv_text
-    for code in codes[1:]:
-        assert code.code in printable and code.code in csv_text
-    assert csv_text.count("\n") == 5  # header + four unused codes
-    detail = client.get(f"/survey/admin/waves/{wave.id}").get_data(as_text=True)
-    assert "Farsta" in detail
+    for path in ("/codes", "/codes.csv", f"/codes/batch/{_first_batch(db, wave)}"):
+        response = client.get(url + path)
+        assert response.status_code == 409, path
+        assert not any(code in response.get_data(as_text=True) for code in codes)
+    detail = client.get(url).get_data(as_text=True)
+    assert not any(code in detail for code in codes)
+    assert "Farsta" in detail and "färre än 5" in detail  # nobody has started: hidden
+
+    # a batch made while the wave is open is shown once, to be printed at once
+    response = client.post(f"{url}/codes", data={
+        "district_id": farsta.id, "service_area_id": 0, "staff_role_id": 0, "count": 3})
+    batch_page = response.headers["Location"]
+    assert "/codes/batch/" in batch_page
+    new_codes = sorted(set(_batch_codes(db, wave)) - set(codes))
+    first = client.get(batch_page)
+    assert first.status_code == 200
+    assert all(code in first.get_data(as_text=True) for code in new_codes)
+    again = client.get(batch_page)
+    assert again.status_code == 409
+    assert not any(code in again.get_data(as_text=True) for code in new_codes)
+
+    # five of the first batch start the survey: that batch's count is shown, the other
+    # batch (none started) stays hidden, and so does nothing that would reveal it
+    respondent = app.test_client()
+    for code in codes[:5]:
+        respondent.delete_cookie("survey_pass", path=f"/survey/{wave.id}/")
+        assert respondent.post(f"/survey/{wave.id}/", data={
+            "code": code, "staff_role": "socialsekreterare"}).status_code == 303
+    detail = client.get(url).get_data(as_text=True)
+    assert re.search(r">5 \(83\s?%\)<", detail), detail[detail.find("<table"):][:3000]
+    assert not any(code in detail for code in codes + new_codes)
+
+
+def _first_batch(db, wave) -> int:
+    from survey.models import CodeBatch
+
+    return db.scalar(select(CodeBatch.id).where(CodeBatch.wave_id == wave.id)
+                     .order_by(CodeBatch.id))
 
 
 def test_headcounts_are_saved_and_bad_numbers_rejected(app, db, login):
