@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import delete
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from core.auth import User, utcnow
+from core.db import dialect_insert
 from core.i18n import _
 from steering.plan_indicators import (
     DIRECTIONS,
@@ -197,7 +197,7 @@ def store_hr_figures(db: Session, rows: Iterable[HrRow]) -> int:
     if not values:
         return 0
     dialect = db.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = dialect_insert(dialect)
     for start in range(0, len(values), UPSERT_CHUNK):
         stmt = insert(HrFigure).values(values[start:start + UPSERT_CHUNK])
         stmt = stmt.on_conflict_do_update(

@@ -23,9 +23,9 @@ from sqlalchemy import Integer, bindparam, case, delete, select
 from sqlalchemy.orm import Session
 
 from core.clients import client_digest
+from core.db import dialect_insert
 from survey.fastsql import Prepared
 from survey.models import ClientAllowance
-from survey.services import dialect_insert
 
 PURPOSE = "survey-open-link"
 #: window starts are kept to the minute: no finer time of a client is stored

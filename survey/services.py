@@ -30,7 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from core.db import new_uuid
+from core.db import dialect_insert, new_uuid
 from core.text import mask_personal_data
 from survey.fastsql import Prepared
 from survey.models import (
@@ -67,16 +67,6 @@ TEXT_COLUMNS = (
     "extra_key", "text",
 )
 
-
-def dialect_insert(dialect: str):
-    """The ``insert`` construct that knows ``ON CONFLICT`` for this dialect."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as construct
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as construct
-    else:
-        raise RuntimeError(f"no upsert for the {dialect} dialect")
-    return construct
 
 
 def upsert(table: Table, keys: tuple[str, ...], added: tuple[str, ...]):
