@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
+from core import inputs
 from core.access import ADMIN, AUTHENTICATED, PUBLIC, audience_of, public
 from core.db import get_session
 from core.i18n import _, _l
@@ -169,6 +170,7 @@ def _driver_operational_errors() -> list[type[Exception]]:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    inputs.init_app(app)
     # the home page is wanted under the short name "home"
     app.add_url_rule("/", endpoint="home", view_func=app.view_functions["web.home"])
 
