@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from core.db import get_session
 from core.i18n import _, _l
+from core.inputs import clean_text, control_character_problem
 from core.org import (
     DevelopmentArea,
     Dimension,
@@ -28,6 +29,7 @@ from core.org import (
     ServiceArea,
     StaffRole,
 )
+from core.spreadsheet import from_spreadsheet_text, spreadsheet_text
 
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 CODE_MAX, NAME_MAX = 40, 200
@@ -114,7 +116,8 @@ class UnreadableCsv(ValueError):
 
 
 def read_table(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and (line number, cells) rows; semicolons are accepted as Excel writes them."""
+    """Header and (line number, cells) rows; semicolons are accepted as Excel writes them.
+    A cell our export defused (``'=…``) is read as it was before."""
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -126,7 +129,7 @@ def read_table(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
         for cells in reader:
             start, line = line + 1, reader.line_num
             if any(c.strip() for c in cells):
-                rows.append((start, [c.strip() for c in cells]))
+                rows.append((start, [from_spreadsheet_text(c.strip()) for c in cells]))
     except csv.Error as exc:  # e.g. a cell beyond the csv module's size limit
         raise UnreadableCsv(line + 1) from exc
     return header, rows
@@ -172,6 +175,17 @@ def validate(db: Session, kind: OrgKind, text: str) -> tuple[list[dict], list[Pr
 
 def check_row(row: dict, dimensions: dict[str, Dimension]) -> list[Problem]:
     line, problems = row["line"], []
+    for col, value in row.items():
+        if col == "line":
+            continue
+        # a line break in a cell (Alt+Enter in Excel) reads as a space, as on a page;
+        # any other control character is refused
+        if (why := control_character_problem(value, multiline=True)) is not None:
+            problems.append(Problem(line, col, why))
+        else:
+            row[col] = clean_text(value)
+    if problems:
+        return problems
     if (why := code_problem(row["code"])) is not None:
         problems.append(Problem(line, "code", why))
     for col in ("name_sv", "name_en"):
@@ -252,7 +266,9 @@ def import_csv(db: Session, kind: OrgKind, data: bytes | str) -> ImportResult:
 
 
 def export_csv(db: Session, kind: OrgKind) -> str:
-    """All rows of a kind in the import format (so a file can be edited and imported back)."""
+    """All rows of a kind in the import format (so a file can be edited and imported back);
+    names pass ``spreadsheet_text`` (a name such as ``=1+1`` is not run as a formula) and
+    the import reads them back unchanged."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(kind.columns)
@@ -265,7 +281,8 @@ def export_csv(db: Session, kind: OrgKind) -> str:
             extra = [item.number]
         elif kind.extra == "dimension":
             extra = [item.dimension.code]
-        writer.writerow([item.code, item.name_sv, item.name_en, item.sort_order, *extra])
+        writer.writerow([spreadsheet_text(item.code), spreadsheet_text(item.name_sv),
+                         spreadsheet_text(item.name_en), item.sort_order, *extra])
     return out.getvalue()
 
 

@@ -26,6 +26,7 @@ from core.access import MODERATOR, requires
 from core.db import get_session
 from core.i18n import _, _l
 from core.org import Dimension, District, ServiceArea, StaffRole, list_active
+from core.spreadsheet import spreadsheet_text
 from survey import waves as wave_services
 from survey.forms import CodesForm, WaveDatesForm, WaveForm
 from survey.models import INVITATION_CODES, OPEN, STATE_OPEN, Instrument, Wave
@@ -274,10 +275,10 @@ def codes_csv(wave_id: int):
     writer = csv.writer(out, delimiter=";")
     writer.writerow([_("Code"), _("District"), _("Service area"), _("Role"), _("Address")])
     for code in _unused_codes(db, wave):
-        writer.writerow([
+        writer.writerow([spreadsheet_text(cell) for cell in (
             code.code, code.district.name, code.service_area.name if code.service_area else "",
             code.staff_role.name if code.staff_role else "", url,
-        ])
+        )])
     filename = f"codes-wave-{wave.id}.csv"
     return Response(
         "\ufeff" + out.getvalue(),
