@@ -37,11 +37,20 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_MIN_LENGTH": 10,
     # werkzeug's hash method; None = its default (scrypt), or a fast one when TESTING
     "PASSWORD_HASH_METHOD": None,
+    # caps (core.limits): far above what a city needs, low enough to keep pages fast
+    "ORG_MAX_ITEMS": 100,
+    "RESULTS_MAX_UNITS": 400,
+    "IMPORT_MAX_BYTES": 64 * 1024 * 1024,
+    "HR_IMPORT_MAX_ROWS": 20_000,
+    "SURVEY_IMPORT_MAX_ROWS": 200_000,
     # misc
     "SQL_ECHO": False,
     "ITEMS_PER_PAGE": 25,
 }
 
+#: the caps of core.limits: whole numbers of at least 1
+CAPS = ("ORG_MAX_ITEMS", "RESULTS_MAX_UNITS", "IMPORT_MAX_BYTES", "HR_IMPORT_MAX_ROWS",
+        "SURVEY_IMPORT_MAX_ROWS")
 #: settings that are read from the environment without the prefix as well
 UNPREFIXED_ENV = ("DATABASE_URL", "SECRET_KEY")
 
@@ -90,4 +99,14 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
             ) from None
         if value < 3:
             raise ConfigurationError(f"{key} must be at least 3 (got {value}).")
+        app.config[key] = value
+    for key in CAPS:
+        try:
+            value = int(app.config[key])
+        except (TypeError, ValueError):
+            raise ConfigurationError(
+                f"{key} must be a whole number (got {app.config[key]!r})."
+            ) from None
+        if value < 1:
+            raise ConfigurationError(f"{key} must be at least 1 (got {value}).")
         app.config[key] = value

@@ -9,8 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import current_app
 
 from core.db import get_session
+from core.limits import FileTooLarge
 from survey.cli import survey_cli
 from survey.import_mapping import (
     ImportMapping,
@@ -116,9 +118,13 @@ def import_command(csv_file: Path, wave_name, mapping_file, instrument, opens_on
         raise click.ClickException(
             f"wave {name!r} has responses already; use --append to add to them"
         )
+    config = current_app.config
+    if csv_file.stat().st_size > config["IMPORT_MAX_BYTES"]:
+        too_large = FileTooLarge(config["IMPORT_MAX_BYTES"])
+        raise click.ClickException(f"{csv_file}: nothing imported: {too_large}")
     try:
         with open(csv_file, encoding=mapping.encoding, newline="") as handle:
-            parsed = read_rows(handle, plan)
+            parsed = read_rows(handle, plan, max_rows=config["SURVEY_IMPORT_MAX_ROWS"])
     except (UnicodeDecodeError, LookupError) as error:
         raise click.ClickException(f"{csv_file}: cannot be read as {mapping.encoding}: "
                                    f"{error}") from None

@@ -107,6 +107,18 @@ def test_minimum_group_size_from_the_environment_is_checked_too(instance, monkey
         create_app({"TESTING": True})
 
 
+@pytest.mark.parametrize("key", ["ORG_MAX_ITEMS", "RESULTS_MAX_UNITS", "IMPORT_MAX_BYTES",
+                                 "HR_IMPORT_MAX_ROWS", "SURVEY_IMPORT_MAX_ROWS"])
+def test_caps_are_positive_whole_numbers(instance, monkeypatch, key):
+    with pytest.raises(ConfigurationError, match=f"{key} must be at least 1"):
+        create_app({"TESTING": True, key: 0})
+    monkeypatch.setenv(f"MEDARBETARDIALOG_{key}", "many")
+    with pytest.raises(ConfigurationError, match=f"{key} must be a whole number"):
+        create_app({"TESTING": True})
+    monkeypatch.setenv(f"MEDARBETARDIALOG_{key}", "250")
+    assert create_app({"TESTING": True}).config[key] == 250
+
+
 def test_readme_documents_every_setting():
     from tests.conftest import ROOT
 
