@@ -10,7 +10,9 @@ everywhere makes both databases behave the same.
 
 Forms apply the rule through ``core.forms.BaseForm`` (a field error, the characters taken
 out of the text shown again), CSV readers through :func:`control_character_problem`, and
-query strings and URL paths through :func:`check_request` (400 with an explanation).
+query strings and URL paths through :func:`request_problem` (400 with an explanation).
+Whole numbers in a path (``<int:…>``) stop at the largest database integer: a larger one is
+no page (404), not a query the database refuses.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from urllib.parse import urlsplit
 from flask import Flask, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from werkzeug.routing import IntegerConverter
 
 #: refused in every text
 _ALWAYS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
@@ -112,10 +115,24 @@ def request_problem() -> str | None:
     )
 
 
+#: the largest value of a database integer column (PostgreSQL ``integer``)
+MAX_DATABASE_INTEGER = 2**31 - 1
+
+
+class DatabaseIntConverter(IntegerConverter):
+    """``<int:…>`` in a URL rule, at most ``MAX_DATABASE_INTEGER`` unless the rule says."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False) -> None:
+        super().__init__(map, fixed_digits, min,
+                         MAX_DATABASE_INTEGER if max is None else max, signed)
+
+
 def init_app(app: Flask) -> None:
     """Refuse a path or query string with control characters before any view reads it:
-    400 with the reason (JSON under /api/)."""
+    400 with the reason (JSON under /api/). Must run before any ``<int:…>`` rule is added."""
     from core.web import render_error
+
+    app.url_map.converters["int"] = DatabaseIntConverter
 
     @app.before_request
     def _check_address():

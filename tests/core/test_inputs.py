@@ -72,7 +72,7 @@ class ExampleForm(BaseForm):
 
 
 def test_a_form_field_refuses_control_characters_and_shows_the_text_cleaned(app):
-    with app.test_request_context("/", method="POST", data={
+    with app.test_request_context("/", method="POST", headers={"Accept-Language": "en"}, data={
         "title": "Mål\x00 ett", "text": "rad ett\r\nrad\ttvå\x1b", "secret": "pass\tord",
     }):
         form = ExampleForm()
@@ -125,6 +125,7 @@ def test_an_address_with_control_characters_gets_400_with_the_reason(client, pat
 
 
 def test_an_api_address_with_control_characters_gets_json(client):
+    client.set_cookie("lang", "en")
     response = client.get("/api/v1/waves?x=%00")
     assert response.status_code == 400 and "control characters" in response.get_json()["detail"]
 
@@ -132,3 +133,18 @@ def test_an_api_address_with_control_characters_gets_json(client):
 def test_the_language_switch_follows_only_local_paths(client):
     assert client.get("/language/en?next=/results/").headers["Location"] == "/results/"
     assert client.get("/language/en?next=/%5Cevil.example").headers["Location"] == "/"
+
+
+def test_every_whole_number_in_a_path_stops_at_the_database_integer(app, client):
+    """A larger id is no page (404), not a query PostgreSQL refuses (500)."""
+    from werkzeug.routing import IntegerConverter
+
+    from core.inputs import MAX_DATABASE_INTEGER, DatabaseIntConverter
+
+    converters = [c for rule in app.url_map.iter_rules()
+                  for c in (rule._converters or {}).values() if isinstance(c, IntegerConverter)]
+    assert len(converters) > 50
+    assert all(isinstance(c, DatabaseIntConverter) and c.max == MAX_DATABASE_INTEGER
+               for c in converters)
+    assert client.get(f"/survey/{MAX_DATABASE_INTEGER + 1}/").status_code == 404
+    assert client.get(f"/survey/{MAX_DATABASE_INTEGER}/").status_code == 404
