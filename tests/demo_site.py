@@ -105,10 +105,9 @@ def demo_database_url(workdir: Path, name: str) -> str:
         return f"sqlite:///{demo_copy(workdir, name)}"
     base = make_url(server)
     template = _database_name(base.database, "demo")
-    if "postgresql" not in _built:
+    if template not in _made:
         _recreate(server, template)
         _load_demo(base.set(database=template).render_as_string(hide_password=False))
-        _built["postgresql"] = Path(template)
     copy = _database_name(base.database, name)
     _recreate(server, copy, template=template)
     return base.set(database=copy).render_as_string(hide_password=False)
@@ -122,8 +121,10 @@ def discard(url: str) -> None:
 
 
 def _database_name(base: str | None, name: str) -> str:
-    """``<base>_<name>`` as a PostgreSQL identifier (lower case, at most 63 bytes)."""
-    return re.sub(r"[^a-z0-9_]+", "_", f"{base}_{name}".lower())[:63]
+    """``<base>_<name>`` as a PostgreSQL identifier (lower case, at most 63 bytes), with the
+    pytest-xdist worker in it when the suite runs in parallel."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return re.sub(r"[^a-z0-9_]+", "_", "_".join(filter(None, (base, worker, name))).lower())[:63]
 
 
 def _server_command(server: str, statement: str) -> None:
