@@ -42,7 +42,8 @@ class TextPolicy:
                 found += refused_characters(raw, multiline=self.multiline)
         if found:
             message = PASSWORD_MESSAGE if isinstance(field, PasswordField) else FIELD_MESSAGE
-            raise StopValidation(str(message % {"chars": describe_characters(found)}))
+            chars = describe_characters(list(dict.fromkeys(found)))
+            raise StopValidation(str(message % {"chars": chars}))
 
 
 class TextPolicyMeta:
