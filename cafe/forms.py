@@ -3,7 +3,6 @@ by the views from the database."""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -30,6 +29,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from cafe.idea_models import IDEA_STATUSES
 from cafe.models import NOTE_KINDS
 from cafe.texts import IDEA_STATUS_LABELS, NOTE_KIND_LABELS
+from core.forms import BaseForm
 from core.i18n import _l
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -45,7 +45,7 @@ def optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class CafeForm(FlaskForm):
+class CafeForm(BaseForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     starts_at = DateTimeLocalField(
         _l("Starts"), format=DATETIME_FORMAT, validators=[DataRequired()]
@@ -83,7 +83,7 @@ def cafe_form_class(staff_roles) -> type[CafeForm]:
     return _Form
 
 
-class CopyCafeForm(FlaskForm):
+class CopyCafeForm(BaseForm):
     title = StringField(_l("Title of the new café"), validators=[DataRequired(), Length(max=200)])
     starts_at = DateTimeLocalField(
         _l("Starts"), format=DATETIME_FORMAT, validators=[DataRequired()]
@@ -94,7 +94,7 @@ class CopyCafeForm(FlaskForm):
     validate_ends_at = CafeForm.validate_ends_at
 
 
-class RoundForm(FlaskForm):
+class RoundForm(BaseForm):
     question_sv = TextAreaField(_l("Question in Swedish"), validators=[Length(max=1000)])
     question_en = TextAreaField(_l("Question in English"), validators=[Length(max=1000)])
     free = BooleanField(_l("Free conversation (no set question)"))
@@ -113,7 +113,7 @@ class RoundForm(FlaskForm):
             )
 
 
-class TableForm(FlaskForm):
+class TableForm(BaseForm):
     number = IntegerField(
         _l("Table number"), validators=[InputRequired(), NumberRange(min=1, max=999)]
     )
@@ -122,7 +122,7 @@ class TableForm(FlaskForm):
     submit = SubmitField(_l("Save table"))
 
 
-class NoteForm(FlaskForm):
+class NoteForm(BaseForm):
     """The plain (no JavaScript) note form; the offline queue posts JSON instead."""
 
     uuid = HiddenField()
@@ -141,24 +141,24 @@ class NoteForm(FlaskForm):
     submit = SubmitField(_l("Save note"))
 
 
-class ParticipantsForm(FlaskForm):
+class ParticipantsForm(BaseForm):
     participants = IntegerField(
         _l("People at the table"), validators=[Optional(), NumberRange(min=0, max=100)]
     )
     submit = SubmitField(_l("Save count"))
 
 
-class SummaryForm(FlaskForm):
+class SummaryForm(BaseForm):
     summary = TextAreaField(_l("Plenary summary"), validators=[Length(max=20000)])
     submit = SubmitField(_l("Save summary"))
 
 
-class MaskedWordForm(FlaskForm):
+class MaskedWordForm(BaseForm):
     word = StringField(_l("Word or name"), validators=[DataRequired(), Length(max=100)])
     submit = SubmitField(_l("Add"))
 
 
-class IdeaForm(FlaskForm):
+class IdeaForm(BaseForm):
     status = SelectField(
         _l("Status"), choices=[SelectChoice(s, IDEA_STATUS_LABELS[s]) for s in IDEA_STATUSES]
     )

@@ -23,6 +23,7 @@ from cafe.models import CLOSED, IDEA, NOTE_KINDS, CafeTable, MaskedWord, Note, N
 from core.access import ADMIN
 from core.auth import User, utcnow
 from core.i18n import _, ngettext
+from core.inputs import clean_text
 from core.org import DevelopmentArea
 from core.text import (
     COORDINATION_NUMBER,
@@ -98,7 +99,9 @@ def masked_words(db: Session) -> list[str]:
 def _validated(db: Session, table: CafeTable, data: NoteInput) -> tuple[str, list]:
     if data.kind not in NOTE_KINDS:
         raise NoteError(_("Choose a kind of note."), "kind")
-    text = (data.text or "").strip()
+    # control characters are invisible on the tablet: taken out (core.inputs), and a note
+    # from the offline queue is never refused for them
+    text = clean_text(data.text or "", multiline=True).strip()
     if not text:
         raise NoteError(_("Write something before saving."), "text")
     if len(text) > MAX_NOTE_LENGTH:

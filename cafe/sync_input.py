@@ -14,7 +14,7 @@ from typing import Any
 
 from cafe.services import MAX_NOTE_LENGTH, MAX_VOTES, NoteError, NoteInput, normalise_uuid
 from core.i18n import _
-from core.text import is_acceptable_text
+from core.inputs import is_acceptable
 
 #: the keys the tablet sends; ``version`` is the tablet's own copy and is not used
 KEYS = frozenset({"uuid", "round_id", "kind", "text", "votes", "area_ids", "created_ms",
@@ -94,7 +94,8 @@ def _device_ms(payload: dict, name: str) -> int | None:
 
 def _text(payload: dict, name: str, longest: int) -> str:
     value = payload.get(name, "")
-    if not isinstance(value, str) or len(value) > longest or not is_acceptable_text(value):
+    if (not isinstance(value, str) or len(value) > longest
+            or not is_acceptable(value, multiline=True)):
         raise _unreadable(name)
     return value
 
@@ -103,7 +104,7 @@ def _note_text(payload: dict) -> str:
     value = payload.get("text", "")
     if not isinstance(value, str):
         raise _unreadable("text")
-    if not is_acceptable_text(value):
+    if not is_acceptable(value, multiline=True):
         raise NoteError(_("The note contains characters that cannot be saved (control "
                           "characters or broken symbols). Remove them and save again."), "text")
     if len(value.strip()) > MAX_NOTE_LENGTH:

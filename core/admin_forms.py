@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import LazyString
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -26,6 +25,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from core.access import ADMIN, CENTRAL, FACILITATOR, LOCAL, MODERATOR
+from core.forms import BaseForm
 from core.i18n import _l
 from core.org_import import CODE_MAX, CODE_PATTERN, NAME_MAX
 
@@ -42,7 +42,7 @@ CODE_MESSAGE = _l("Use lower-case letters a–z, digits, '-', '_' or '.', starti
                   "or digit.")
 
 
-class OrgItemForm(FlaskForm):
+class OrgItemForm(BaseForm):
     """Fields every organisation item has; the subclasses add their kind's extra field."""
 
     code = StringField(
@@ -81,7 +81,7 @@ FORM_FOR_EXTRA: dict[str | None, type[OrgItemForm]] = {
 }
 
 
-class ImportForm(FlaskForm):
+class ImportForm(BaseForm):
     file = FileField(_l("CSV file"), validators=[
         FileRequired(_l("Choose a file.")),
         FileAllowed(["csv", "txt"], _l("Choose a CSV file (.csv).")),
@@ -94,7 +94,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class UserScopeForm(FlaskForm):
+class UserScopeForm(BaseForm):
     """Role and district scope; a local steering group member needs at least one district."""
 
     display_name = StringField(_l("Display name"), validators=[Optional(), Length(max=200)])

@@ -17,7 +17,14 @@ from core.auth import User
 from core.db import get_session
 from core.i18n import _, _l
 from core.org import DevelopmentArea, Dimension, DimensionValue
-from core.org_import import KINDS, OrgKind, export_csv, import_csv
+from core.org_import import (
+    KINDS,
+    OrgKind,
+    export_csv,
+    growth_problems,
+    import_csv,
+    organisation_size,
+)
 from core.web import paginate, register_nav
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -113,6 +120,7 @@ def _edit(spec: OrgKind, item):
             form.dimension_id.data = db.scalar(select(Dimension.id).where(
                 Dimension.code == wanted))
     if form.validate_on_submit() and not _unique_problems(form, spec, item):
+        before = organisation_size(db, spec)
         is_new = item is None
         if is_new:
             item = spec.model(active=True)
@@ -125,15 +133,30 @@ def _edit(spec: OrgKind, item):
             if extra in form:
                 setattr(item, extra, form[extra].data)
         try:
-            db.commit()
+            db.flush()
         except IntegrityError:
             db.rollback()
             form.code.errors.append(_("Another item already has this code."))
         else:
-            flash(_("%(name)s is created.", name=item.name) if is_new
-                  else _("%(name)s is saved.", name=item.name), "success")
-            return redirect(url_for("admin.org_list", kind=spec.slug))
+            if not _refused_growth(db, spec, before):
+                db.commit()
+                flash(_("%(name)s is created.", name=item.name) if is_new
+                      else _("%(name)s is saved.", name=item.name), "success")
+                return redirect(url_for("admin.org_list", kind=spec.slug))
+        if is_new:
+            item = None
     return render_template("admin/org_form.html", kind=spec, item=item, form=form)
+
+
+def _refused_growth(db, spec: OrgKind, before: tuple[int, int]) -> bool:
+    """Roll back and say why when the flushed change makes the organisation grow past a
+    cap (``core.limits``)."""
+    problems = growth_problems(db, spec, before)
+    if problems:
+        db.rollback()
+        for problem in problems:
+            flash(problem, "error")
+    return bool(problems)
 
 
 @bp.route("/org/<kind>/new", methods=["GET", "POST"])
@@ -175,9 +198,13 @@ def org_deactivate(kind: str, item_id: int):
 def org_reactivate(kind: str, item_id: int):
     spec = kind_or_404(kind)
     item = item_or_404(spec, item_id)
+    db = get_session()
+    before = organisation_size(db, spec)
     item.active = True
-    get_session().commit()
-    flash(_("%(name)s is active again.", name=item.name), "success")
+    db.flush()
+    if not _refused_growth(db, spec, before):
+        db.commit()
+        flash(_("%(name)s is active again.", name=item.name), "success")
     return redirect(url_for("admin.org_list", kind=spec.slug))
 
 

@@ -49,6 +49,12 @@ DEFAULTS: dict[str, Any] = {
     "SQLITE_CHECKPOINT_SECONDS": None,
     # werkzeug's hash method; None = its default (scrypt), or a fast one when TESTING
     "PASSWORD_HASH_METHOD": None,
+    # caps (core.limits): far above what a city needs, low enough to keep pages fast
+    "ORG_MAX_ITEMS": 100,
+    "RESULTS_MAX_UNITS": 400,
+    "IMPORT_MAX_BYTES": 64 * 1024 * 1024,
+    "HR_IMPORT_MAX_ROWS": 20_000,
+    "SURVEY_IMPORT_MAX_ROWS": 200_000,
     # misc
     "SQL_ECHO": False,
     "ITEMS_PER_PAGE": 25,
@@ -107,6 +113,12 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
         ("SURVEY_RESPONSES_PER_CLIENT", 0),
         ("SURVEY_CLIENT_WINDOW_SECONDS", 1),
         ("SQLITE_CHECKPOINT_SECONDS", 0),
+        # the caps of core.limits
+        ("ORG_MAX_ITEMS", 1),
+        ("RESULTS_MAX_UNITS", 1),
+        ("IMPORT_MAX_BYTES", 1),
+        ("HR_IMPORT_MAX_ROWS", 1),
+        ("SURVEY_IMPORT_MAX_ROWS", 1),
     ):
         app.config[key] = _whole_number(app.config, key, minimum)
     for key in ("MIN_GROUP_SIZE", "MIN_GROUP_SIZE_FREE_TEXT"):

@@ -26,10 +26,16 @@ from itertools import combinations
 import numpy as np
 from scipy.optimize import linprog
 
+from core.limits import ScopeTooLarge
+
 #: how many of the cheapest candidates are combined into pairs when no single cell helps
 PAIR_POOL = 12
 #: how many repair options are tried with linear programs before taking the cheapest single
 LP_TRIES = 24
+#: the most cells (or relations) one system takes: its dense matrix stays under 200 MiB
+#: instead of growing with the square of the organisation (callers cap their scopes far
+#: lower, see core.limits)
+MAX_CELLS = 5000
 _NULL_NORM = 1e-7
 _LP_SLACK = 1e-6
 
@@ -42,6 +48,8 @@ class RelationSystem:
         self.n = list(n)
         self.minimum = minimum
         self.relations = [(t, tuple(parts)) for t, parts in relations]
+        if max(len(self.n), len(self.relations)) > MAX_CELLS:
+            raise ScopeTooLarge(max(len(self.n), len(self.relations)), MAX_CELLS)
         self.matrix = np.zeros((len(self.relations), len(self.n)))
         self.cell_relations: list[list[int]] = [[] for _ in self.n]
         self.is_total = [False] * len(self.n)

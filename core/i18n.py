@@ -4,7 +4,6 @@ header switch (a cookie), then the browser's Accept-Language."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, has_request_context, redirect, request
 from flask_babel import (
@@ -19,6 +18,7 @@ from flask_babel import gettext as _  # noqa: F401  (re-exported)
 from flask_babel import lazy_gettext as _l  # noqa: F401  (re-exported)
 
 from core.access import public
+from core.inputs import safe_next
 
 LANG_COOKIE = "lang"
 LANGUAGE_NAMES = {"sv": "Svenska", "en": "English"}
@@ -43,16 +43,6 @@ def select_locale() -> str:
         if primary in languages:
             return primary
     return current_app.config["BABEL_DEFAULT_LOCALE"]
-
-
-def safe_next(target: str | None, fallback: str = "/") -> str:
-    """Only local paths are followed after a switch or a login."""
-    if not target:
-        return fallback
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return fallback
-    return target
 
 
 @bp.get("/language/<code>")

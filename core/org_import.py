@@ -12,13 +12,16 @@ import re
 from dataclasses import dataclass, field
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import LazyString, force_locale
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.db import get_session
 from core.i18n import _, _l
+from core.inputs import clean_text, control_character_problem
+from core.limits import FileTooLarge, organisation_units, read_capped
 from core.org import (
     DevelopmentArea,
     Dimension,
@@ -28,6 +31,7 @@ from core.org import (
     ServiceArea,
     StaffRole,
 )
+from core.spreadsheet import from_spreadsheet_text, spreadsheet_text
 
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 CODE_MAX, NAME_MAX = 40, 200
@@ -69,11 +73,13 @@ KINDS: dict[str, OrgKind] = {
 
 @dataclass
 class Problem:
-    line: int
+    line: int  #: 0 for the file as a whole
     column: str
     message: str
 
     def __str__(self) -> str:
+        if not self.line:
+            return self.message
         return _("line %(line)d, column %(column)s: %(message)s", line=self.line,
                  column=self.column or "–", message=self.message)
 
@@ -113,8 +119,17 @@ class UnreadableCsv(ValueError):
         self.line = line
 
 
-def read_table(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and (line number, cells) rows; semicolons are accepted as Excel writes them."""
+class TooManyRows(ValueError):
+    def __init__(self, line: int) -> None:
+        super().__init__(f"too many rows at line {line}")
+        self.line = line
+
+
+def read_table(text: str, max_rows: int | None = None
+               ) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header and (line number, cells) rows; semicolons are accepted as Excel writes them.
+    A cell our export defused (``'=…``) is read as it was before. More than ``max_rows``
+    rows raise TooManyRows, before the rest of the file is read."""
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -126,7 +141,9 @@ def read_table(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
         for cells in reader:
             start, line = line + 1, reader.line_num
             if any(c.strip() for c in cells):
-                rows.append((start, [c.strip() for c in cells]))
+                if max_rows is not None and len(rows) >= max_rows:
+                    raise TooManyRows(start)
+                rows.append((start, [from_spreadsheet_text(c.strip()) for c in cells]))
     except csv.Error as exc:  # e.g. a cell beyond the csv module's size limit
         raise UnreadableCsv(line + 1) from exc
     return header, rows
@@ -134,10 +151,15 @@ def read_table(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
 
 def validate(db: Session, kind: OrgKind, text: str) -> tuple[list[dict], list[Problem]]:
     """Parse and check every row; returns the rows as dicts (with their line) and problems."""
+    limit = current_app.config["ORG_MAX_ITEMS"]
     try:
-        header, table = read_table(text)
+        header, table = read_table(text, max_rows=limit)
     except UnreadableCsv as exc:
         return [], [Problem(exc.line, "", _("The file is not a readable CSV file."))]
+    except TooManyRows as exc:
+        return [], [Problem(exc.line, "", _(
+            "The file has more than %(n)d rows: at most %(n)d active items of one kind are "
+            "allowed (the setting ORG_MAX_ITEMS).", n=limit))]
     problems = [Problem(1, col, _("This column is required.")) for col in
                 (*BASE_COLUMNS, *(["dimension"] if kind.extra == "dimension" else []))
                 if col not in header]
@@ -172,6 +194,17 @@ def validate(db: Session, kind: OrgKind, text: str) -> tuple[list[dict], list[Pr
 
 def check_row(row: dict, dimensions: dict[str, Dimension]) -> list[Problem]:
     line, problems = row["line"], []
+    for col, value in row.items():
+        if col == "line":
+            continue
+        # a line break in a cell (Alt+Enter in Excel) reads as a space, as on a page;
+        # any other control character is refused
+        if (why := control_character_problem(value, multiline=True)) is not None:
+            problems.append(Problem(line, col, why))
+        else:
+            row[col] = clean_text(value)
+    if problems:
+        return problems
     if (why := code_problem(row["code"])) is not None:
         problems.append(Problem(line, "code", why))
     for col in ("name_sv", "name_en"):
@@ -211,14 +244,45 @@ def check_numbers(db: Session, rows: list[dict]) -> list[Problem]:
     ]
 
 
+def organisation_size(db: Session, kind: OrgKind) -> tuple[int, int]:
+    """(active items of ``kind``, units the results would cover) as the session sees it."""
+    model = kind.model
+    active = db.scalar(select(func.count()).select_from(model).where(model.active.is_(True)))
+    return active or 0, organisation_units(db)
+
+
+def growth_problems(db: Session, kind: OrgKind, before: tuple[int, int]) -> list[str]:
+    """Why the organisation, as flushed to the session, has grown past a cap (nothing when
+    it is within the caps, or has not grown)."""
+    config = current_app.config
+    items, units = organisation_size(db, kind)
+    problems = []
+    if items > config["ORG_MAX_ITEMS"] and items > before[0]:
+        problems.append(_(
+            "This would make %(m)d active items of this kind; at most %(n)d are allowed (the "
+            "setting ORG_MAX_ITEMS). Deactivate items that are no longer used first.",
+            m=items, n=config["ORG_MAX_ITEMS"]))
+    if units > config["RESULTS_MAX_UNITS"] and units > before[1]:
+        problems.append(_(
+            "Survey results would then cover %(m)d units (each district whole, by service area "
+            "and by staff role); at most %(n)d are allowed (the setting RESULTS_MAX_UNITS), "
+            "so that the anonymity check of every report stays fast. Deactivate districts, "
+            "service areas or staff roles that are no longer used first.",
+            m=units, n=config["RESULTS_MAX_UNITS"]))
+    return problems
+
+
 def import_csv(db: Session, kind: OrgKind, data: bytes | str) -> ImportResult:
-    """Validate everything, then upsert by code; flushes only when there is no problem."""
+    """Validate everything, then upsert by code; flushes only when there is no problem.
+    Problems after the flush (the organisation would grow past a cap) leave the caller to
+    roll back, as for any problem."""
     text, problem = decode(data)
     if problem is not None:
         return ImportResult(problems=[problem])
     rows, problems = validate(db, kind, text)
     if problems:
         return ImportResult(problems=sorted(problems, key=lambda p: p.line))
+    before = organisation_size(db, kind)
     dimensions = {d.code: d for d in db.scalars(select(Dimension))}
     existing = {(getattr(r, "dimension_id", None), r.code): r
                 for r in db.scalars(select(kind.model))}
@@ -248,11 +312,16 @@ def import_csv(db: Session, kind: OrgKind, data: bytes | str) -> ImportResult:
         if dimension is not None:
             item.dimension = dimension
     db.flush()
+    grown = growth_problems(db, kind, before)
+    if grown:
+        return ImportResult(problems=[Problem(0, "", message) for message in grown])
     return result
 
 
 def export_csv(db: Session, kind: OrgKind) -> str:
-    """All rows of a kind in the import format (so a file can be edited and imported back)."""
+    """All rows of a kind in the import format (so a file can be edited and imported back);
+    names pass ``spreadsheet_text`` (a name such as ``=1+1`` is not run as a formula) and
+    the import reads them back unchanged."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(kind.columns)
@@ -265,7 +334,8 @@ def export_csv(db: Session, kind: OrgKind) -> str:
             extra = [item.number]
         elif kind.extra == "dimension":
             extra = [item.dimension.code]
-        writer.writerow([item.code, item.name_sv, item.name_en, item.sort_order, *extra])
+        writer.writerow([spreadsheet_text(item.code), spreadsheet_text(item.name_sv),
+                         spreadsheet_text(item.name_en), item.sort_order, *extra])
     return out.getvalue()
 
 
@@ -279,7 +349,11 @@ def org_import(kind: str, file) -> None:
     """Import FILE (CSV: code,name_sv,name_en[,sort_order][,is_central|number|dimension])."""
     db = get_session()
     with force_locale("en"):
-        result = import_csv(db, KINDS[kind], file.read())
+        try:
+            data = read_capped(file)
+        except FileTooLarge as error:
+            raise click.ClickException(f"nothing imported: {error}") from None
+        result = import_csv(db, KINDS[kind], data)
         if result.problems:
             for problem in result.problems:
                 click.echo(str(problem), err=True)

@@ -305,21 +305,3 @@ def word_frequencies(
         counts.update(content_words(text or "", min_length, extra))
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return ranked if top is None else ranked[:top]
-
-
-#: control characters that free text may hold: tab, line feed and carriage return
-_ALLOWED_CONTROLS = frozenset("\t\n\r")
-
-
-def is_acceptable_text(text: str) -> bool:
-    """Whether ``text`` can be stored and shown as it is: no NUL or other control character
-    (C0 and C1; tab and line breaks are fine) and no lone surrogate (which no database can
-    store as UTF-8)."""
-    for char in text:
-        code = ord(char)
-        if code < 0x20 or 0x7F <= code <= 0x9F:
-            if char not in _ALLOWED_CONTROLS:
-                return False
-        elif 0xD800 <= code <= 0xDFFF:
-            return False
-    return True

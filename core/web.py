@@ -17,9 +17,11 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
+from core import inputs
 from core.access import ADMIN, AUTHENTICATED, PUBLIC, audience_of, public
 from core.db import get_session
 from core.i18n import _, _l
+from core.limits import ScopeTooLarge
 
 bp = Blueprint("web", __name__)
 
@@ -130,6 +132,7 @@ ERROR_TEXT = {
     403: (_l("Access denied"), _l("You do not have permission to see this page.")),
     404: (_l("Page not found"), _l("The page does not exist or has been moved.")),
     405: (_l("Method not allowed"), _l("This page cannot be used that way.")),
+    409: (_l("Cannot be shown"), _l("This page cannot be shown with the data as it is now.")),
     413: (_l("Too much data"), _l("What you sent is larger than this service accepts.")),
     429: (_l("Too many requests"), _l("Please wait a moment and try again.")),
     500: (_l("Something went wrong"), _l("An unexpected error occurred. It has been logged.")),
@@ -169,6 +172,7 @@ def _driver_operational_errors() -> list[type[Exception]]:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    inputs.init_app(app)
     # the home page is wanted under the short name "home"
     app.add_url_rule("/", endpoint="home", view_func=app.view_functions["web.home"])
 
@@ -185,6 +189,16 @@ def init_app(app: Flask) -> None:
         return render_error(
             400, _("The form had expired or was not sent from this site. Please try again.")
         )
+
+    @app.errorhandler(ScopeTooLarge)
+    def _scope_too_large(error: ScopeTooLarge):
+        logging.getLogger("medarbetardialog").warning("results refused: %s", error)
+        return render_error(409, _(
+            "These results would cover %(units)d units (each district whole, by service area "
+            "and by staff role), more than the %(limit)d whose anonymity can be checked in "
+            "reasonable time (the setting RESULTS_MAX_UNITS). An administrator can deactivate "
+            "districts, service areas or staff roles that are no longer used.",
+            units=error.units, limit=error.limit))
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from core.disclosure import REASON_BELOW_MINIMUM, TOTAL, suppress_hierarchy
 from core.disclosure import Unit as FreeTextUnit
+from core.limits import check_results_units
 from core.org import District, ServiceArea, StaffRole, list_active
 from steering.suppression import Dims, Key, cube_totals, suppress_scope
 from survey.models import CANNOT_ANSWER, OPEN, ResponseCount, Rollup, Wave
@@ -128,12 +129,15 @@ def cached_pattern(tag: Hashable, counts: dict[Key, int], dims: Dims, minimum: i
 
 
 def _dims(db: Session, inner: dict[Key, int]) -> Dims:
+    """The districts, service areas and roles of the scope; ScopeTooLarge (a page that
+    says why) rather than a disclosure check too large to finish (``core.limits``)."""
     axes = []
     for pos, model in enumerate((District, ServiceArea, StaffRole)):
         ids = {row.id for row in list_active(db, model)
                if not (model is District and row.is_central)}
         ids |= {key[pos] for key, n in inner.items() if n}
         axes.append(sorted(ids))
+    check_results_units(*(len(axis) for axis in axes))
     return tuple(axes)  # type: ignore[return-value]
 
 

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
+from core.forms import BaseForm
 from core.i18n import _l
 
 
-class TokenForm(FlaskForm):
+class TokenForm(BaseForm):
     label = StringField(_l("What the token is for"), validators=[Optional(), Length(max=100)])
     submit = SubmitField(_l("Create token"))
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(BaseForm):
     token = HiddenField(validators=[DataRequired(), Length(max=12)])
     submit = SubmitField(_l("Revoke"))

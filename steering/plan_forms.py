@@ -4,12 +4,12 @@ on the field they concern."""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from core.forms import BaseForm
 from core.i18n import _l
 from steering.plan_indicators import HR_INDICATORS, parse_half_year, parse_number
 from steering.plan_services import NOTE_MAX_LENGTH
@@ -36,7 +36,7 @@ class NumberField(StringField):
         return f"{self.data:g}".replace(".", ",")
 
 
-class SubGoalForm(FlaskForm):
+class SubGoalForm(BaseForm):
     title_sv = StringField(_l("Title in Swedish"), validators=[DataRequired(), Length(max=200)])
     title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=200)])
     development_area = SelectField(_l("Development area"), coerce=int,
@@ -57,13 +57,13 @@ class SubGoalForm(FlaskForm):
     submit = SubmitField(_l("Save the sub-goal"))
 
 
-class NoteForm(FlaskForm):
+class NoteForm(BaseForm):
     text = TextAreaField(_l("What was done or seen"), validators=[
         DataRequired(_l("Write what was done or seen.")), Length(max=NOTE_MAX_LENGTH)])
     submit = SubmitField(_l("Add the note"))
 
 
-class HrFigureForm(FlaskForm):
+class HrFigureForm(BaseForm):
     period = StringField(_l("Half-year"), validators=[DataRequired(), Length(max=12)])
     indicator = SelectField(_l("Figure"), choices=[
         SelectChoice(code, indicator.label) for code, indicator in HR_INDICATORS.items()])
@@ -76,7 +76,7 @@ class HrFigureForm(FlaskForm):
                                      "2018H2 (July–December)."))
 
 
-class HrImportForm(FlaskForm):
+class HrImportForm(BaseForm):
     file = FileField(_l("CSV file"), validators=[
         FileRequired(_l("Choose a file.")),
         FileAllowed(["csv", "txt"], _l("Choose a CSV file (.csv).")),

@@ -16,11 +16,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from core.i18n import _
+from core.inputs import control_character_problem
 from steering.plan_indicators import HR, check_value, hr_indicator, parse_half_year, parse_number
 from steering.plan_services import HrRow
 
 HEADER = ("district_code", "period", "indicator", "value")
 DELIMITERS = (",", ";", "\t")
+#: the default of the setting HR_IMPORT_MAX_ROWS
 MAX_LINES = 20000
 
 
@@ -59,12 +61,13 @@ def _header(first_line: str) -> tuple[str, dict[str, int]] | None:
 
 
 def parse_hr_csv(raw: bytes, districts: Mapping[str, int],
-                 may_edit: Callable[[int], bool]) -> ImportResult:
+                 may_edit: Callable[[int], bool], max_lines: int = MAX_LINES) -> ImportResult:
     """Check every line of an HR figures file.
 
     ``districts`` maps lower-case district codes and names to ids; ``may_edit(id)`` says
-    whether the importing user may enter figures for that district. Returns the rows to
-    store, or the problems (then no rows)."""
+    whether the importing user may enter figures for that district. A file of more than
+    ``max_lines`` lines is refused without reading on. Returns the rows to store, or the
+    problems (then no rows)."""
     result = ImportResult()
     text = decode(raw)
     first_line = text.split("\n", 1)[0].strip("\r")
@@ -80,9 +83,9 @@ def parse_hr_csv(raw: bytes, districts: Mapping[str, int],
     line = 1
     for cells in reader:
         line = reader.line_num
-        if line > MAX_LINES:
+        if line > max_lines:
             result.errors.append(_problem(line, 1, _("the file has more than %(n)d lines",
-                                                     n=MAX_LINES)))
+                                                     n=max_lines)))
             break
         if not any(c.strip() for c in cells):
             continue
@@ -112,6 +115,11 @@ def _check_line(line: int, cells: list[str], columns: dict[str, int],
     width = len(columns)
     if len(cells) > width:
         errors.append(_problem(line, width + 1, _("more columns than the header has")))
+        return None
+    for index, text in enumerate(cells):
+        if (problem := control_character_problem(text)) is not None:
+            errors.append(_problem(line, index + 1, problem))
+    if len(errors) > before:
         return None
 
     def cell(name: str) -> tuple[int, str]:

@@ -4,7 +4,7 @@ A local steering group enters figures for its own districts only."""
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 
 from core.access import ALL_DISTRICT_ROLES, CENTRAL, LOCAL, requires
 from core.db import get_session
@@ -86,7 +86,8 @@ def hr_import():
     form = HrImportForm()
     errors: list[str] = []
     if form.validate_on_submit():
-        result = parse_hr_csv(form.file.data.read(), _district_keys(), _may_edit)
+        result = parse_hr_csv(form.file.data.read(), _district_keys(), _may_edit,
+                              current_app.config["HR_IMPORT_MAX_ROWS"])
         if result.errors:
             errors = result.errors
         else:

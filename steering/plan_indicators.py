@@ -92,11 +92,16 @@ def is_percent(kind: str, code: str) -> bool:
     return kind == QUESTION
 
 
-def value_range(kind: str, code: str) -> tuple[float, float | None]:
-    """Allowed values: 0–100 for indices and percentages, 0 upwards for counts."""
+#: the largest count an HR figure may be (hired consultants of one district in a half-year;
+#: a district employs far fewer people than this)
+COUNT_MAX = 10_000
+
+
+def value_range(kind: str, code: str) -> tuple[float, float]:
+    """Allowed values: 0–100 for indices and percentages, 0 to COUNT_MAX for counts."""
     if kind == INDEX or is_percent(kind, code):
         return 0.0, 100.0
-    return 0.0, None
+    return 0.0, float(COUNT_MAX)
 
 
 # -- half-years ------------------------------------------------------------------------------
@@ -166,8 +171,6 @@ def parse_number(text: str | None) -> float | None:
 def check_value(kind: str, code: str, value: float) -> str | None:
     """Why ``value`` cannot be a value of the indicator, or None when it can."""
     low, high = value_range(kind, code)
-    if high is not None and not low <= value <= high:
+    if not low <= value <= high:
         return _("Enter a value from %(low)s to %(high)s.", low=int(low), high=int(high))
-    if value < low:
-        return _("Enter a value of %(low)s or more.", low=int(low))
     return None

@@ -2,8 +2,9 @@
 
 A table cell is a :class:`Value`: a figure, or no figure and the reason it is hidden. The
 exports write a hidden cell as empty and list the reasons of the row in a last column, so
-that a number withheld by the disclosure gate can never travel in a file. Text cells that a
-spreadsheet would read as a formula are defused with a leading apostrophe."""
+that a number withheld by the disclosure gate can never travel in a file. Every text in a
+file (cells, headers, the reasons) goes through ``core.spreadsheet.spreadsheet_text``:
+formulas defused with a leading apostrophe, characters XLSX cannot hold taken out."""
 
 from __future__ import annotations
 
@@ -17,10 +18,10 @@ from flask import current_app
 
 from core.disclosure import REASON_BELOW_MINIMUM, REASON_COMPLEMENTARY
 from core.i18n import _
+from core.spreadsheet import spreadsheet_text
 from steering.data import REASON_WAVE_OPEN
 
 TEXT, INT, NUM, PCT = "text", "int", "num", "pct"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def reason_text(reason: str | None) -> str:
@@ -82,13 +83,12 @@ def export_value(value: Value, kind: str) -> Any:
         return round(float(value.value), 1)
     if kind == PCT:
         return round(float(value.value) * 100, 1)
-    text = str(value.value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return spreadsheet_text(str(value.value))
 
 
 def export_header(table: Table) -> list[str]:
     labels = [f"{c.label} (%)" if c.kind == PCT else c.label for c in table.columns]
-    return [*labels, _("Hidden figures")]
+    return [spreadsheet_text(str(label)) for label in (*labels, _("Hidden figures"))]
 
 
 def export_rows(table: Table) -> Iterable[list[Any]]:
@@ -97,7 +97,7 @@ def export_rows(table: Table) -> Iterable[list[Any]]:
         notes = [f"{c.label}: {reason_text(v.reason)}"
                  for c, v in zip(table.columns, cells, strict=True) if v.hidden]
         yield [*(export_value(v, c.kind) for c, v in zip(table.columns, cells, strict=True)),
-               "; ".join(notes)]
+               spreadsheet_text("; ".join(notes))]
 
 
 def to_csv(table: Table) -> str:

@@ -27,6 +27,7 @@ from core.access import MODERATOR, requires
 from core.db import get_engine, get_session, truncate_wal
 from core.i18n import _, _l
 from core.org import Dimension, District, ServiceArea, StaffRole, list_active
+from core.spreadsheet import spreadsheet_text
 from survey import codes as code_services
 from survey import waves as wave_services
 from survey.forms import CodesForm, WaveDatesForm, WaveForm
@@ -332,10 +333,10 @@ def codes_csv(wave_id: int):
                      _("Address")])
     for code in _district_filter(_all_codes(db, wave)):
         batch = code.batch
-        writer.writerow([
+        writer.writerow([spreadsheet_text(cell) for cell in (
             code.code, batch.district.name, batch.service_area.name if batch.service_area else "",
             batch.staff_role.name if batch.staff_role else "", batch.id, url,
-        ])
+        )])
     filename = f"codes-wave-{wave.id}.csv"
     return Response(
         "\ufeff" + out.getvalue(),

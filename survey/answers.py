@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from flask_babel import LazyString
 
 from core.i18n import _l
+from core.inputs import clean_text
 from survey.models import (
     AGREEMENT,
     CANNOT_ANSWER,
@@ -46,7 +47,8 @@ def parse_answer(question: QuestionSpec, raw: str | None) -> tuple[Value | None,
     """(stored value or None for no answer, error message or None)."""
     text = (raw or "").strip() if question.type != FREE_TEXT else (raw or "")
     if question.type == FREE_TEXT:
-        text = text.replace("\r\n", "\n").strip()
+        # control characters are invisible in the answer box: taken out, not refused
+        text = clean_text(text, multiline=True).replace("\r\n", "\n").strip()
         if not text:
             return None, None
         limit = question.max_length or 0

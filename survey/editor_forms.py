@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     SelectField,
@@ -20,6 +18,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
+from core.forms import BaseForm, BaseSubForm
 from core.i18n import _l
 from survey.models import (
     AGREEMENT,
@@ -64,7 +63,7 @@ def _strip(value: str | None) -> str | None:
     return value.strip() if value else value
 
 
-class InstrumentForm(FlaskForm):
+class InstrumentForm(BaseForm):
     code = _code_field(_l("Code"))
     title_sv = StringField(
         _l("Title (Swedish)"), validators=[DataRequired(), Length(max=200)], filters=[_strip]
@@ -74,7 +73,7 @@ class InstrumentForm(FlaskForm):
     intro_en = TextAreaField(_l("Introduction (English)"), filters=[_strip])
 
 
-class SectionForm(FlaskForm):
+class SectionForm(BaseForm):
     title_sv = StringField(
         _l("Heading (Swedish)"), validators=[DataRequired(), Length(max=200)], filters=[_strip]
     )
@@ -85,7 +84,7 @@ class SectionForm(FlaskForm):
     intro_en = TextAreaField(_l("Introduction (English)"), filters=[_strip])
 
 
-class OptionForm(Form):
+class OptionForm(BaseSubForm):
     """One row of a single-choice question's options (a blank row is ignored)."""
 
     value = IntegerField(
@@ -102,7 +101,7 @@ def _lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(BaseForm):
     code = _code_field(
         _l("Code"),
         description=_l("Stays the same in new versions, so that waves can be compared."),

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from core.forms import BaseForm
 from core.i18n import _l
 from survey.codes import MAX_CODES_PER_BATCH
 from survey.models import INVITATION_CODES, OPEN_LINK
@@ -27,7 +27,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class WaveForm(FlaskForm):
+class WaveForm(BaseForm):
     name = StringField(
         _l("Name"), validators=[DataRequired(), Length(max=120)],
         description=_l("Shown to respondents, e.g. “Medarbetarenkät hösten 2019”."),
@@ -62,7 +62,7 @@ class WaveForm(FlaskForm):
         return ok
 
 
-class WaveDatesForm(FlaskForm):
+class WaveDatesForm(BaseForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     opens_on = DateField(_l("Opens on"), validators=[InputRequired()])
     closes_on = DateField(_l("Closes on (last day)"), validators=[InputRequired()])
@@ -75,7 +75,7 @@ class WaveDatesForm(FlaskForm):
         return ok
 
 
-class CodesForm(FlaskForm):
+class CodesForm(BaseForm):
     district_id = SelectField(_l("District"), coerce=int, validators=[InputRequired()])
     service_area_id = SelectField(_l("Service area"), coerce=int, validators=[Optional()])
     staff_role_id = SelectField(_l("Role"), coerce=int, validators=[Optional()])

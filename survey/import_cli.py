@@ -9,8 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import current_app
+from sqlalchemy import text
 
 from core.db import get_session
+from core.limits import FileTooLarge
 from survey.cli import survey_cli
 from survey.import_mapping import (
     ImportMapping,
@@ -116,9 +119,13 @@ def import_command(csv_file: Path, wave_name, mapping_file, instrument, opens_on
         raise click.ClickException(
             f"wave {name!r} has responses already; use --append to add to them"
         )
+    config = current_app.config
+    if csv_file.stat().st_size > config["IMPORT_MAX_BYTES"]:
+        too_large = FileTooLarge(config["IMPORT_MAX_BYTES"])
+        raise click.ClickException(f"{csv_file}: nothing imported: {too_large}")
     try:
         with open(csv_file, encoding=mapping.encoding, newline="") as handle:
-            parsed = read_rows(handle, plan)
+            parsed = read_rows(handle, plan, max_rows=config["SURVEY_IMPORT_MAX_ROWS"])
     except (UnicodeDecodeError, LookupError) as error:
         raise click.ClickException(f"{csv_file}: cannot be read as {mapping.encoding}: "
                                    f"{error}") from None
@@ -131,6 +138,12 @@ def import_command(csv_file: Path, wave_name, mapping_file, instrument, opens_on
     with click.progressbar(length=len(parsed.rows), label="storing responses") as bar:
         result = apply_import(db, plan, parsed, bar.update)
     db.commit()
+    if db.get_bind().dialect.name == "postgresql":
+        # up to SURVEY_IMPORT_MAX_ROWS new rows at once: plan the next queries over them
+        # (the raw export, verify-rollups) with their real sizes, not an empty table's
+        db.execute(text("ANALYZE survey_response, survey_answer, survey_free_text, "
+                        "survey_rollup, survey_response_count"))
+        db.commit()
     for item in result.created:
         click.echo(f"created {item}")
     click.echo(f"imported {result.responses} responses ({result.answers} answers) into wave "

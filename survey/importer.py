@@ -176,9 +176,10 @@ def _records(reader: Iterator[list[str]]) -> Iterable[tuple[int, list[str]]]:
             yield first, values
 
 
-def read_rows(handle: TextIO, plan: ImportPlan) -> ParsedRows:
+def read_rows(handle: TextIO, plan: ImportPlan, max_rows: int | None = None) -> ParsedRows:
     """Check every row of the open CSV file; valid rows are returned only when there is
-    no problem at all."""
+    no problem at all. A file of more than ``max_rows`` rows is refused at the first row
+    beyond, without reading on (the setting SURVEY_IMPORT_MAX_ROWS)."""
     mapping = plan.mapping
     reader = csv.reader(handle, delimiter=mapping.delimiter)
     problems = Problems()
@@ -197,7 +198,11 @@ def read_rows(handle: TextIO, plan: ImportPlan) -> ParsedRows:
     dimension_count = len(mapping.dimensions)
     width = len(header)
     rows = []
-    for line, values in _records(reader):
+    for count, (line, values) in enumerate(_records(reader), start=1):
+        if max_rows is not None and count > max_rows:
+            problems.add(Problem(line, 1, "", f"the file has more than {max_rows:,} rows "
+                                              "(the setting SURVEY_IMPORT_MAX_ROWS)"))
+            break
         if len(values) != width:
             column = min(len(values), width) + 1
             name = header[column - 1] if column <= width else ""

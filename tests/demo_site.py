@@ -3,11 +3,19 @@
 The packages' demo loaders (``flask demo load``) run once per test session into a SQLite
 file, plus one invitation-code wave; each suite then works on its own copy of that file, so
 what one suite changes (a submitted survey, a published summary) never leaks into another.
-These suites always use SQLite: they test the web layer, and the PostgreSQL run of the
-suite covers the database."""
+
+The fuzz suite sends every kind of hostile input, and PostgreSQL refuses some text that
+SQLite stores (a NUL byte), so it runs on the database of the pass: with
+``TEST_DATABASE_URL`` set, the demo city is loaded once into the database
+``<name>_demo`` on that server and each copy is made from it with
+``CREATE DATABASE ... TEMPLATE`` (``demo_database_url``). The browser and security suites
+test the web layer and keep to SQLite copies."""
 
 from __future__ import annotations
 
+import atexit
+import os
+import re
 import shutil
 from datetime import date, timedelta
 from pathlib import Path
@@ -15,11 +23,11 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import make_url, select, text
 
 from app import create_app
 from core.auth import User
-from core.db import Base, get_session
+from core.db import Base, get_session, make_engine
 from demo import DEMO_PASSWORD
 
 #: the demo user that plays each role in these suites
@@ -37,12 +45,16 @@ CODES_WAVE = "Inbjudningskoder 2026"
 CODES = 40
 
 _built: dict[str, Path] = {}
+#: the server URL, then the PostgreSQL databases made in this test session (dropped when
+#: it ends)
+_made: list[str] = []
 
 
-def app_for(database: Path, **overrides: Any) -> Flask:
-    """The production application on ``database`` (CSRF on unless overridden)."""
+def app_for(database: Path | str, **overrides: Any) -> Flask:
+    """The production application on ``database`` (a SQLite file or a database URL; CSRF
+    on unless overridden)."""
     config = {
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": database if isinstance(database, str) else f"sqlite:///{database}",
         "SECRET_KEY": "demo-site-test-secret",
         "TESTING": True,
     }
@@ -57,18 +69,23 @@ def session_workdir(tmp_path_factory: Any) -> Path:
     return path
 
 
+def _load_demo(database: Path | str) -> None:
+    """Create the schema in ``database`` and load the demo city and the codes wave."""
+    app = app_for(database)
+    Base.metadata.create_all(app.extensions["db_engine"])
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    if result.exit_code != 0:
+        raise RuntimeError(f"flask demo load failed:\n{result.output}") from result.exception
+    with app.app_context():
+        _add_codes_wave(get_session())
+    app.extensions["db_engine"].dispose()
+
+
 def demo_database(workdir: Path) -> Path:
     """Build the demo database once per session (in ``workdir``) and return its path."""
     if "path" not in _built:
         path = workdir / "demo-city.sqlite"
-        app = app_for(path)
-        Base.metadata.create_all(app.extensions["db_engine"])
-        result = app.test_cli_runner().invoke(args=["demo", "load"])
-        if result.exit_code != 0:
-            raise RuntimeError(f"flask demo load failed:\n{result.output}") from result.exception
-        with app.app_context():
-            _add_codes_wave(get_session())
-        app.extensions["db_engine"].dispose()
+        _load_demo(path)
         _built["path"] = path
     return _built["path"]
 
@@ -78,6 +95,67 @@ def demo_copy(workdir: Path, name: str) -> Path:
     target = workdir / f"{name}.sqlite"
     shutil.copyfile(demo_database(workdir), target)
     return target
+
+
+def demo_database_url(workdir: Path, name: str) -> str:
+    """A private copy of the demo city as a database URL: a PostgreSQL database beside
+    ``TEST_DATABASE_URL`` when that is set, else a SQLite copy in ``workdir``."""
+    server = os.environ.get("TEST_DATABASE_URL")
+    if not server or make_url(server).get_backend_name() != "postgresql":
+        return f"sqlite:///{demo_copy(workdir, name)}"
+    base = make_url(server)
+    template = _database_name(base.database, "demo")
+    if template not in _made:
+        _recreate(server, template)
+        _load_demo(base.set(database=template).render_as_string(hide_password=False))
+    copy = _database_name(base.database, name)
+    _recreate(server, copy, template=template)
+    return base.set(database=copy).render_as_string(hide_password=False)
+
+
+def discard(url: str) -> None:
+    """Drop a PostgreSQL copy made by ``demo_database_url`` (SQLite copies stay with the
+    test session's temporary folder)."""
+    if url.startswith("postgresql"):
+        _drop(os.environ["TEST_DATABASE_URL"], make_url(url).database)
+
+
+def _database_name(base: str | None, name: str) -> str:
+    """``<base>_<name>`` as a PostgreSQL identifier (lower case, at most 63 bytes), with the
+    pytest-xdist worker in it when the suite runs in parallel."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return re.sub(r"[^a-z0-9_]+", "_", "_".join(filter(None, (base, worker, name))).lower())[:63]
+
+
+def _server_command(server: str, statement: str) -> None:
+    engine = make_engine(server).execution_options(isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
+def _drop(server: str, database: str) -> None:
+    _server_command(server, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    if database in _made[1:]:
+        _made.remove(database)
+
+
+def _recreate(server: str, database: str, template: str | None = None) -> None:
+    _drop(server, database)
+    copy_of = f' TEMPLATE "{template}"' if template else ""
+    _server_command(server, f'CREATE DATABASE "{database}"{copy_of}')
+    if not _made:
+        _made.append(server)  # first entry: the server to drop them on at exit
+        atexit.register(_drop_made)
+    _made.append(database)
+
+
+def _drop_made() -> None:
+    server, *databases = _made
+    for database in reversed(databases):
+        _drop(server, database)
 
 
 def _add_codes_wave(db) -> None:

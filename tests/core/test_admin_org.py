@@ -209,3 +209,32 @@ def test_other_roles_get_403(login, client):
     login("central")
     assert client.get("/admin/org/districts/").status_code == 403
     assert client.post("/admin/org/districts/new", data={"code": "x"}).status_code == 403
+
+
+def test_export_defuses_formulas_and_imports_them_back_unchanged(admin, app, db):
+    district = by_code(db, District, "farsta")
+    district.name_en = "=HYPERLINK(\"http://evil.example\",\"x\")"
+    district.name_sv = "Farsta\x0b stadsdel"  # stored before the input policy
+    db.commit()
+    exported = admin.get("/admin/org/districts/export.csv").get_data(as_text=True)
+    line = next(row for row in exported.splitlines() if row.startswith("farsta,"))
+    assert "'=HYPERLINK" in line and "\x0b" not in line
+    response = admin.post("/admin/org/districts/import", data={
+        "file": (io.BytesIO(exported.encode()), "districts.csv")})
+    assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
+    db.expire_all()
+    district = by_code(db, District, "farsta")
+    assert district.name_en == "=HYPERLINK(\"http://evil.example\",\"x\")"
+    assert district.name_sv == "Farsta stadsdel"
+
+
+def test_import_refuses_control_characters_with_line_and_column(admin, db):
+    csv_text = "code,name_sv,name_en\nnacka,Nacka\x00 stad,Nacka\nvaxholm,Vaxholm,Vax\x1bholm\n"
+    response = admin.post("/admin/org/districts/import", data={
+        "file": (io.BytesIO(csv_text.encode()), "districts.csv")})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert ('<td class="num">2</td><td>name_sv</td><td>Styrtecken som NUL eller radbrytningar '
+            "godtas inte (U+0000).</td>") in page
+    assert '<td class="num">3</td><td>name_en</td><td>Styrtecken' in page and "U+001B" in page
+    assert by_code(db, District, "nacka") is None

@@ -132,6 +132,18 @@ def test_a_trusted_proxy_count_takes_the_client_from_x_forwarded_for(instance, m
     assert seen == ["198.51.100.7", "198.51.100.7"]
 
 
+@pytest.mark.parametrize("key", ["ORG_MAX_ITEMS", "RESULTS_MAX_UNITS", "IMPORT_MAX_BYTES",
+                                 "HR_IMPORT_MAX_ROWS", "SURVEY_IMPORT_MAX_ROWS"])
+def test_caps_are_positive_whole_numbers(instance, monkeypatch, key):
+    with pytest.raises(ConfigurationError, match=f"{key} must be at least 1"):
+        create_app({"TESTING": True, key: 0})
+    monkeypatch.setenv(f"MEDARBETARDIALOG_{key}", "many")
+    with pytest.raises(ConfigurationError, match=f"{key} must be a whole number"):
+        create_app({"TESTING": True})
+    monkeypatch.setenv(f"MEDARBETARDIALOG_{key}", "250")
+    assert create_app({"TESTING": True}).config[key] == 250
+
+
 def test_readme_documents_every_setting():
     from tests.conftest import ROOT
 

@@ -263,6 +263,6 @@ def test_word_frequencies_counts_ranks_and_limits():
     ],
 )
 def test_acceptable_text_has_no_control_characters_or_lone_surrogates(text, ok):
-    from core.text import is_acceptable_text
+    from core.inputs import is_acceptable
 
-    assert is_acceptable_text(text) is ok
+    assert is_acceptable(text, multiline=True) is ok

@@ -1,5 +1,6 @@
 """Fixtures of the fuzz suite: the demo city (CSRF off, so that hostile values reach the
-views), an index of the forms its pages show, and the server errors the app logged."""
+views) on the database of the pass (PostgreSQL when TEST_DATABASE_URL is set), an index of
+the forms its pages show, and the server errors the app logged."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from flask import Flask
 
 from core.db import get_session
-from tests.demo_site import ROLE_USERS, app_for, demo_copy, session_workdir
+from tests.demo_site import ROLE_USERS, app_for, demo_database_url, discard, session_workdir
 from tests.fuzz.crawl import FormIndex
 
 
@@ -32,19 +33,21 @@ class ErrorLog(logging.Handler):
 @pytest.fixture(scope="module")
 def fuzz_site(tmp_path_factory, request) -> Iterator[Flask]:
     name = request.module.__name__.rsplit(".", 1)[-1]
-    app = app_for(demo_copy(session_workdir(tmp_path_factory), f"fuzz-{name}"),
-                  WTF_CSRF_ENABLED=False)
+    url = demo_database_url(session_workdir(tmp_path_factory), f"fuzz-{name}")
+    app = app_for(url, WTF_CSRF_ENABLED=False)
     yield app
     app.extensions["db_engine"].dispose()
+    discard(url)
 
 
 @pytest.fixture(scope="session")
 def form_index(tmp_path_factory) -> FormIndex:
     """The forms of every page, read once per session from an untouched demo city."""
-    app = app_for(demo_copy(session_workdir(tmp_path_factory), "fuzz-crawl"),
-                  WTF_CSRF_ENABLED=False)
+    url = demo_database_url(session_workdir(tmp_path_factory), "fuzz-crawl")
+    app = app_for(url, WTF_CSRF_ENABLED=False)
     index = FormIndex.crawl(app)
     app.extensions["db_engine"].dispose()
+    discard(url)
     return index
 
 

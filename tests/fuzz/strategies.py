@@ -22,7 +22,8 @@ HOSTILE = (
     "\" OR \"\"=\"",
     "%' AND 1=0 UNION SELECT username, password_hash FROM user_account --",
     "{{ 7*7 }}", "{% raw %}", "${7*7}", "%s%s%s%n", "../../../../etc/passwd",
-    "\x00", "a\x00b", "\x1b[31m", "\r\nSet-Cookie: x=1", "\u202e\u0645", "\ufeff", "\ud7ff",
+    "\x00", "a\x00b", "\x1b[31m", "\r\nSet-Cookie: x=1", "/\r\nX: 1", "a\x7fb\x85c", "\ufffe",
+    "\u202e\u0645", "\ufeff", "\ud7ff",
     "²", "٣", "１２", "9" * 40, "-1", "0", "1e309", "NaN", "Infinity", "-0", "0x10", "1_000",
     "true", "null", "[]", "{}", "😀" * 30, "Ærø Ω≈ç√ ÅÄÖ åäö ß", "ｓｏｃｉａｌ",
     "javascript:alert(1)", "//evil.example/", "/\\evil.example",
@@ -30,6 +31,12 @@ HOSTILE = (
 #: characters from every plane a form may carry (surrogates cannot be encoded)
 ANY_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=300)
 CONTROL = st.text(st.characters(categories=("Cc", "Cf", "Zl", "Zp")), min_size=1, max_size=20)
+#: ordinary text with NUL, escape, DEL, C1 controls, CRLF, tabs and U+FFFE mixed in
+CONTROL_MIXED = st.text(
+    st.one_of(st.characters(exclude_categories=("Cs",)),
+              st.sampled_from("\x00\x01\x08\x0b\x1b\x7f\x85\x9f\t\r\n\ufffe\uffff")),
+    min_size=1, max_size=40,
+)
 HUGE = st.sampled_from((5_000, 70_000, 300_000)).map(lambda n: "Å" * n)
 EMBEDDED_MARKUP = st.tuples(st.text(max_size=20), st.sampled_from(MARKUP),
                             st.text(max_size=20)).map("".join)
@@ -45,7 +52,8 @@ def value_for(field: FormField | None, huge: bool = True) -> st.SearchStrategy[s
     if field is not None:
         own = [v for v in (field.value, *field.options) if v]
     choices = [
-        st.sampled_from(HOSTILE), ANY_TEXT, CONTROL, EMBEDDED_MARKUP, NUMBERS, st.just(""),
+        st.sampled_from(HOSTILE), ANY_TEXT, CONTROL, CONTROL_MIXED, EMBEDDED_MARKUP, NUMBERS,
+        st.just(""),
     ]
     if huge:
         choices.append(HUGE)
@@ -91,6 +99,7 @@ JSON_KEYS = (
 JSON_SCALARS = st.one_of(
     st.none(), st.booleans(), st.integers(-(2**70), 2**70),
     st.floats(allow_nan=False, allow_infinity=False), st.sampled_from(HOSTILE), ANY_TEXT,
+    CONTROL_MIXED, st.sampled_from(("\ud800", "a\udfffb")),  # JSON may carry lone surrogates
 )
 JSON_VALUES = st.recursive(
     JSON_SCALARS,

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 
-from tests.demo_site import app_for, demo_copy, session_workdir, sign_in
+from tests.demo_site import app_for, demo_database_url, discard, session_workdir, sign_in
 from tests.sitemap import UrlFiller, collection_routes
 
 POST_ROUTES = [r for r in collection_routes() if "POST" in r.methods]
@@ -17,10 +17,12 @@ POST_ROUTES = [r for r in collection_routes() if "POST" in r.methods]
 
 @pytest.fixture(scope="module")
 def guarded_site(tmp_path_factory) -> Iterator[Flask]:
-    app = app_for(demo_copy(session_workdir(tmp_path_factory), "fuzz-limits"))
+    url = demo_database_url(session_workdir(tmp_path_factory), "fuzz-limits")
+    app = app_for(url)
     assert app.config.get("WTF_CSRF_ENABLED", True)
     yield app
     app.extensions["db_engine"].dispose()
+    discard(url)
 
 
 def test_oversize_bodies_get_413_everywhere(guarded_site):
@@ -47,8 +49,8 @@ def test_oversize_bodies_get_413_everywhere(guarded_site):
 
 def test_oversize_json_gets_413(tmp_path_factory):
     """JSON endpoints read the body themselves: with CSRF passed (off here), still 413."""
-    app = app_for(demo_copy(session_workdir(tmp_path_factory), "fuzz-limits-json"),
-                  WTF_CSRF_ENABLED=False)
+    url = demo_database_url(session_workdir(tmp_path_factory), "fuzz-limits-json")
+    app = app_for(url, WTF_CSRF_ENABLED=False)
     limit = app.config["MAX_CONTENT_LENGTH"]
     failures = []
     for route in POST_ROUTES:
@@ -60,6 +62,7 @@ def test_oversize_json_gets_413(tmp_path_factory):
         if response.status_code != 413:
             failures.append(f"{route}: {response.status_code}")
     app.extensions["db_engine"].dispose()
+    discard(url)
     assert not failures, "\n".join(failures)
 
 

@@ -183,3 +183,33 @@ def test_another_districts_figures_are_forbidden(login, db):
                        data={"period": "2018H1", "indicator": "turnover",
                              "value": "3"}).status_code == 403
     assert count(db) == 0
+
+
+def test_numbers_have_sane_ranges_and_cells_no_control_characters(app):
+    text = ("district_code,period,indicator,value\n"
+            "farsta,2018H1,consultants,1e23\n"
+            "farsta,2018H2,consultants,10001\n"
+            "farsta\x00,2019H1,consultants,3\n"
+            "rinkeby-kista,2018H1,consultants,10000\n")
+    with english(app):
+        result = parse(text)
+        assert result.errors == [
+            "line 2, column 4: Enter a value from 0 to 10000.",
+            "line 3, column 4: Enter a value from 0 to 10000.",
+            "line 4, column 1: Control characters such as NUL or line breaks are not accepted "
+            "(U+0000).",
+        ]
+        assert parse("district_code,period,indicator,value\n"
+                     "rinkeby-kista,2018H1,consultants,10000\n").ok
+
+
+def test_a_file_over_the_line_cap_is_refused_on_the_import_page(app, login):
+    app.config["HR_IMPORT_MAX_ROWS"] = 3
+    client = login("central")
+    client.set_cookie("lang", "en")
+    response = upload(client, "district_code,period,indicator,value\n" + "".join(
+        f"farsta,{year}H1,turnover,14\n" for year in range(2010, 2015)))
+    assert response.status_code == 400
+    assert "line 4, column 1: the file has more than 3 lines" in response.get_data(as_text=True)
+    with app.app_context():
+        assert count(get_session()) == 0

@@ -54,3 +54,29 @@ def test_unknown_table_or_format_is_404(city, login):
     client = login("central")
     assert client.get("/results/export?table=nope&format=csv").status_code == 404
     assert client.get("/results/export?table=overview&format=pdf").status_code == 404
+
+
+def test_characters_a_spreadsheet_cannot_hold_are_taken_out(app):
+    """Text stored before the input policy (or by a script) never stops a download."""
+    table = Table("t", "T", [Column("name", "Name\x1f"), Column("n", "Answers", "int")])
+    table.add(name="A\x0bB\x00C\ufffe", n=7)
+    table.add(name="+\x00cmd|' /C calc'!A0", n=8)
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        rows = list(load_workbook(io.BytesIO(to_xlsx(table))).active.iter_rows(values_only=True))
+        text = to_csv(table)
+    assert rows[0][0] == "Name" and rows[1][:2] == ("ABC", 7)
+    assert rows[2][0] == "'+cmd|' /C calc'!A0"
+    assert "\x0b" not in text and "\x00" not in text and "'+cmd" in text
+
+
+def test_a_sub_goal_title_with_a_control_character_downloads(app, db, login):
+    from tests.steering.plan_data import make_goal
+
+    goal = make_goal(db, district="farsta", indicator="hr:turnover", target=10, baseline=20,
+                     half_year="2016H1", title="Mål")
+    goal.title_sv = "A\x0bB"  # as an older version could store it
+    db.commit()
+    response = login("local").get("/results/export?table=goals&district=farsta&format=xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    assert "AB" in [c for row in sheet.iter_rows(values_only=True) for c in row]

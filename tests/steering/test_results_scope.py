@@ -70,3 +70,16 @@ def test_api_scoping(app, city, users):
     assert [d["code"] for d in units["districts"]] == ["farsta"]
     overview = client.get(f"/api/v1/waves/{wave}/overview", headers=headers).get_json()
     assert [r["district"] for r in overview["rows"]] == ["farsta"]
+
+
+def test_results_over_the_cap_answer_with_a_page_that_says_why(app, city, login):
+    client = login("central")
+    assert client.get(f"/results/?wave={city.follow_up_id}").status_code == 200
+    app.config["RESULTS_MAX_UNITS"] = 100
+    app.extensions.pop("steering_results", None)
+    client.set_cookie("lang", "en")
+    for url in (f"/results/?wave={city.follow_up_id}", "/results/unit/farsta",
+                f"/results/export?table=overview&format=xlsx&wave={city.follow_up_id}"):
+        response = client.get(url)
+        assert response.status_code == 409, url
+        assert "would cover 150 units" in response.get_data(as_text=True)

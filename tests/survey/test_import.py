@@ -210,3 +210,24 @@ def test_unmapped_column_is_reported(app, db, tmp_path):
     db.expire_all()
     assert db.scalar(select(func.count()).select_from(Response)) == 4
     assert run(app, "verify-rollups", "--wave", "Small").exit_code == 0
+
+
+def test_row_and_size_caps_refuse_a_file_and_store_nothing(app, db, tmp_path):
+    small = tmp_path / "small.csv"
+    small.write_text("q1\n" + "3\n" * 6, encoding="utf-8")
+    base = ["import", str(small), "--wave", "Capped", "--instrument", "capped",
+            "--opens-on", "2019-01-01", "--closes-on", "2019-01-31", "--question", "q1=cap-q1"]
+    before = row_counts(db)
+    app.config["SURVEY_IMPORT_MAX_ROWS"] = 5
+    result = run(app, *base)
+    assert result.exit_code == 1
+    assert ("line 7, column 1 (): the file has more than 5 rows (the setting "
+            "SURVEY_IMPORT_MAX_ROWS)") in result.output
+    app.config["SURVEY_IMPORT_MAX_ROWS"] = 6
+    app.config["IMPORT_MAX_BYTES"] = 10
+    result = run(app, *base)
+    assert result.exit_code != 0
+    assert "the file is larger than 10 bytes (IMPORT_MAX_BYTES)" in result.output
+    assert row_counts(db) == before
+    app.config["IMPORT_MAX_BYTES"] = 1000
+    assert run(app, *base).exit_code == 0
