@@ -335,7 +335,7 @@ def codes_csv(wave_id: int):
         batch = code.batch
         writer.writerow([spreadsheet_text(cell) for cell in (
             code.code, batch.district.name, batch.service_area.name if batch.service_area else "",
-            batch.staff_role.name if batch.staff_role else "", batch.id, url,
+            batch.staff_role.name if batch.staff_role else "", str(batch.id), url,
         )])
     filename = f"codes-wave-{wave.id}.csv"
     return Response(
