@@ -27,6 +27,11 @@ def init_app(app: Flask) -> None:
     register_nav(app, "api_tokens.index", _l("API tokens"), (AUTHENTICATED,), order=90)
     _init_action_plan(app)
     app.jinja_env.globals.setdefault("steering_reason", _reason_text)
+    # the raw responses export (survey package) coarsens its rows with the same pattern
+    from steering.data import hidden_units
+    from survey.export import HIDDEN_UNITS
+
+    app.extensions[HIDDEN_UNITS] = hidden_units
 
 
 def _init_action_plan(app: Flask) -> None:
