@@ -238,7 +238,7 @@ class Reader:
 
     def __init__(self, system: RelationSystem, cells: Iterable[int], hidden: set[int],
                  bound: Callable[[int], Bound], answers: Answers | None,
-                 intervals: bool) -> None:
+                 intervals: bool, analyse: bool = True) -> None:
         self.system = system
         self.cells = sorted(cells)
         self.hidden = hidden
@@ -308,10 +308,13 @@ class Reader:
             for var, coef in row.items():
                 a_eq[i, var] += coef
         self.rising: set[int] = set()
+        self.a_eq = a_eq
+        self.tight: list[np.ndarray] = []
         if not intervals:
-            self.basis = _null_space(a_eq)
+            if analyse:
+                self.basis = _null_space(a_eq)
             return
-        tight: list[np.ndarray] = []
+        tight = self.tight
         lower_tight: dict[int, int] = {}
         for j in range(size):
             if low[j] is not None and self.truth[j] <= low[j] + _TIGHT:
@@ -329,6 +332,8 @@ class Reader:
                 vec[var] += coef
             if vec @ self.truth >= rhs - _TIGHT:
                 tight.append(vec)
+        if not analyse:
+            return
         loosened = self._loosened(a_eq, tight)
         self.rising = {j for k, j in lower_tight.items() if k in loosened}
         # an implicitly tight bound fixes its unknown: drop that column instead of adding a row
@@ -362,6 +367,46 @@ class Reader:
         if found.status != 0:
             return set()
         return {k for k, t in enumerate(found.x[size:]) if t > 0.5}
+
+    def guide(self, functionals: list[tuple[dict[int, float], tuple[int, ...]]],
+              candidates: Mapping[int, float]) -> set[int] | None:
+        """The cheapest-looking set of ``candidates`` (cell -> cost of hiding it) whose
+        unknowns, moving together with the hidden ones, can change one of ``functionals``
+        (each with the signs to try). A linear program: move the functional by one in a
+        feasible direction, paying each candidate's cost times how far its unknowns move.
+        None when no direction through these candidates exists."""
+        size = len(self.truth)
+        owner = {var: key[-1] for key, var in self.index.items() if key[-1] in candidates}
+        cells = sorted(candidates)
+        slot = {c: i for i, c in enumerate(cells)}
+        cost = np.concatenate([np.zeros(size), [candidates[c] for c in cells]])
+        rows_ub = [np.concatenate([vec, np.zeros(len(cells))]) for vec in self.tight]
+        for var, cell in owner.items():
+            for sign in (1.0, -1.0):
+                row = np.zeros(size + len(cells))
+                row[var] = sign
+                row[size + slot[cell]] = -1.0
+                rows_ub.append(row)
+        a_ub = np.vstack(rows_ub) if rows_ub else None
+        b_ub = np.zeros(len(rows_ub)) if rows_ub else None
+        bounds = [(None, None)] * size + [(0, None)] * len(cells)
+        best: tuple[float, set[int]] | None = None
+        for terms, signs in functionals:
+            target = np.zeros(size + len(cells))
+            for var, coef in terms.items():
+                target[var] += coef
+            for sign in signs:
+                a_eq = np.vstack([np.hstack([self.a_eq, np.zeros((self.a_eq.shape[0],
+                                                                   len(cells)))]), target])
+                b_eq = np.concatenate([np.zeros(self.a_eq.shape[0]), [float(sign)]])
+                found = linprog(cost, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq,
+                                bounds=bounds, method="highs")
+                if found.status != 0:
+                    continue
+                chosen = {c for c in cells if found.x[size + slot[c]] > 1e-7}
+                if best is None or found.fun < best[0]:
+                    best = (found.fun, chosen)
+        return best[1] if best is not None else None
 
     def pinned(self, coefficients: Mapping[int, float]) -> bool:
         """True when the linear function ``sum(coef * unknown)`` has one possible value."""
@@ -543,6 +588,51 @@ def protect(system: RelationSystem, primary: Iterable[int], *, start: Iterable[i
                     return True
         return False
 
+    def functionals(found: Reader, group: Group, layers: frozenset[tuple]
+                    ) -> list[tuple[dict[int, float], tuple[int, ...]]]:
+        """The functions whose change ends the exposure, with the signs to try: a pinned
+        size or count must move either way; a missing answer must become possible."""
+        out = []
+        for layer in sorted(layers, key=repr):
+            if layer in (("n",), ("u",)):
+                keys = [(*layer, c) for c in group]
+                signs: tuple[int, ...] = (1, -1)
+            else:
+                keys = [(*layer, c) for c in group]
+                counts = {"v": answers.values, "o": answers.other,  # type: ignore[union-attr]
+                          "m": answers.measures}[layer[0]][layer[1]]  # type: ignore[union-attr]
+                signs = (1, -1) if sum(counts[c] for c in group) > 0 else (1,)
+            if all(k in found.index for k in keys):
+                out.append(({found.index[k]: 1.0 for k in keys}, signs))
+        return out
+
+    heaviest = 2.0 * max(system.n, default=0) + 1.0
+
+    def weight(cell: int) -> float:
+        """The guide's cost of hiding a cell, in the order of ``RelationSystem.cost``: a
+        total costs more than the people of any other cell, then people count, then cells."""
+        return (heaviest if system.is_total[cell] else 0.0) + system.n[cell] + 1e-3
+
+    def guided(mode: str, group: Group, cells: frozenset[int], pool: list[int],
+               layers: frozenset[tuple]) -> tuple[int, ...]:
+        """A repair proposed by a linear program over the cells next to the group, and
+        checked: empty when none is found or it does not end the exposure."""
+        if not pool:
+            return ()
+        # two steps out: hiding a unit may need hiding its only child too
+        pool = sorted(set(pool) | set(system.candidates(pool, hidden | set(pool))))
+        trial = hidden | set(pool)
+        wide = Reader(system, cells | set(pool), trial, bound,
+                      None if mode == "exact" else answers, mode != "exact", analyse=False)
+        chosen = wide.guide(functionals(wide, group, layers), {c: weight(c) for c in pool})
+        if not chosen:
+            return ()
+        option = tuple(sorted(chosen))
+        trial = hidden | chosen
+        if reader(mode, system.component(group[0], trial), trial).exposed(group, bound):
+            return ()
+        return option
+
     def repair(mode: str, group: Group, max_tries: int | None) -> tuple[int, ...]:
         cells = system.component(group[0], hidden)
         layers = reader(mode, cells, hidden).exposure(group, bound) or frozenset({("n",)})
@@ -552,10 +642,18 @@ def protect(system: RelationSystem, primary: Iterable[int], *, start: Iterable[i
         for first in helpful[:PAIR_POOL]:
             # a partner next to the first cell: hiding a unit needs hiding its only child too
             options |= {tuple(sorted((first, c))) for c in system.neighbours(first, hidden)}
-        for option in sorted(options, key=system.cost)[:max_tries]:
+        ordered = sorted(options, key=system.cost)
+        # the cheapest single first, then the guide, then the other options one by one
+        for option in ordered[:1]:
             trial = hidden | set(option)
-            comp = system.component(group[0], trial)
-            if not reader(mode, comp, trial).exposed(group, bound):
+            if not reader(mode, system.component(group[0], trial), trial).exposed(group, bound):
+                return option
+        suggestion = guided(mode, group, cells, pool, layers)
+        if suggestion:
+            return suggestion
+        for option in ordered[1:max_tries]:
+            trial = hidden | set(option)
+            if not reader(mode, system.component(group[0], trial), trial).exposed(group, bound):
                 return option
         return (helpful[0],) if helpful else ()
 
