@@ -10,7 +10,10 @@ from flask import Flask
 from core.access import AUTHENTICATED, CENTRAL, LOCAL
 from core.i18n import _l
 from core.web import register_nav
-from steering import plan_models  # noqa: F401  (the action plan's tables, for Alembic)
+from steering import (
+    plan_models,  # noqa: F401  (the action plan's tables, for Alembic)
+    stored_patterns,  # noqa: F401  (the stored disclosure patterns)
+)
 
 
 def init_app(app: Flask) -> None:
@@ -29,9 +32,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.setdefault("steering_reason", _reason_text)
     # the raw responses export (survey package) coarsens its rows with the same pattern
     from steering.data import hidden_units
-    from survey.export import HIDDEN_UNITS
+    from survey.export import PUBLISHED_PATTERN
 
-    app.extensions[HIDDEN_UNITS] = hidden_units
+    app.extensions[PUBLISHED_PATTERN] = hidden_units
 
 
 def _init_action_plan(app: Flask) -> None:

@@ -28,7 +28,9 @@ from sqlalchemy.orm import Session
 from core.disclosure import TOTAL, suppress_hierarchy
 from core.disclosure import Unit as FreeTextUnit
 from core.org import District, ServiceArea, StaffRole, list_active
+from steering import stored_patterns
 from steering.suppression import Dims, Key, cube_totals, suppress_question, suppress_scope
+from survey.export import Hidden
 from survey.models import (
     AGREEMENT,
     CANNOT_ANSWER,
@@ -120,14 +122,12 @@ class WaveResults:
                 self._question_hidden[question_id] = found
         return found
 
-    def hidden_units(self) -> frozenset[Key]:
-        """Every scope key that some figure of the wave hides: the unit pattern and the
-        pattern of every counted question (what the raw responses export must not split)."""
-        keys = set(self.hidden)
-        for q in self.spec.questions:
-            if q.type in COUNTED_TYPES:
-                keys |= set(self.question_hidden(q.id))
-        return frozenset(keys)
+    def hidden_units(self) -> Hidden:
+        """What the wave's figures hide: the unit pattern and the pattern of every counted
+        question (what the raw responses export must follow)."""
+        return Hidden(frozenset(self.hidden),
+                      {q.id: frozenset(self.question_hidden(q.id)) for q in self.spec.questions
+                       if q.type in COUNTED_TYPES})
 
     def counts(self, question_id: int, key: Key) -> Counts:
         return self.answers.get(question_id, {}).get(key, {})
@@ -211,44 +211,65 @@ def _version(db: Session, wave_id: int) -> tuple:
 
 
 def load_wave(db: Session, wave: Wave, today: date | None = None) -> WaveResults:
-    """A wave's counters aggregated over the scope, with their disclosure pattern. Kept per
-    app while the counters stay the same (a closed wave's report is computed once). Reading
-    the results of a closed wave records that they have been shown (it cannot be reopened)."""
+    """A wave's counters aggregated over the scope, with their disclosure patterns. Kept per
+    app while the counters stay the same. A closed wave's patterns are computed once, when
+    its results are first read, and stored (``steering.stored_patterns``); that first read
+    also records that the results have been shown (the wave cannot be reopened)."""
     minimum = int(current_app.config["MIN_GROUP_SIZE"])
     closed = wave.status(today or date.today()) == CLOSED
-    if closed and not wave.results_shown:
-        _record_shown(db, wave)
-    signature = (wave.id, minimum, closed, _version(db, wave.id))
+    version = _version(db, wave.id)
+    signature = (wave.id, minimum, closed, version)
     cache: OrderedDict = current_app.extensions.setdefault("steering_results", OrderedDict())
     with _lock:
         found = cache.get(signature)
-        if found is not None:
+    if found is not None and (wave.results_shown or not closed):
+        with _lock:
             cache.move_to_end(signature)
-            return replace(found, wave=wave)
-    results = _read_wave(db, wave, minimum, closed)
+        return replace(found, wave=wave)
+    stamp = repr(version)
+    stored = stored_patterns.read(db, wave.id, minimum, stamp) if closed else None
+    results = found or _read_wave(db, wave, minimum, closed, stored)
+    if closed and (stored is None or not wave.results_shown):
+        _record(db, wave, results, stamp, store=stored is None)
     with _lock:
         cache[signature] = results
+        cache.move_to_end(signature)
         while len(cache) > RESULTS_CACHE_SIZE:
             cache.popitem(last=False)
-    return results
+    return replace(results, wave=wave)
 
 
-def _record_shown(db: Session, wave: Wave) -> None:
-    """Remember that the wave's results are being shown. A page or a download (GET) writes
-    it in a transaction of its own, as the request's session is never committed; any other
-    caller writes it with its own session and commits it with its work."""
+def _record(db: Session, wave: Wave, results: WaveResults, stamp: str, store: bool) -> None:
+    """Store the closed wave's patterns (every counted question's too) and remember that
+    its results are being shown. A page or a download (GET) writes in a transaction of its
+    own, as the request's session is never committed; any other caller writes with its own
+    session and commits it with its work."""
+    questions = {}
+    if store:
+        questions = {q.id: results.question_hidden(q.id) for q in results.spec.questions
+                     if q.type in COUNTED_TYPES}
+
+    def write(session: Session) -> None:
+        if store:
+            stored_patterns.write(session, wave.id, results.minimum, stamp, results.hidden,
+                                  questions)
+        if not wave.results_shown:
+            mark_results_shown(session, wave)
+
     if has_request_context() and request.method in ("GET", "HEAD"):
         own = current_app.extensions["db_sessionmaker"]()
         try:
-            mark_results_shown(own, wave)
+            write(own)
             own.commit()
         finally:
             own.close()
     else:
-        mark_results_shown(db, wave)
+        write(db)
 
 
-def _read_wave(db: Session, wave: Wave, minimum: int, closed: bool) -> WaveResults:
+def _read_wave(db: Session, wave: Wave, minimum: int, closed: bool,
+               stored: tuple[dict[Key, str], dict[int, dict[Key, str]]] | None = None
+               ) -> WaveResults:
     spec = wave_instrument(db, wave)
     answers: dict[int, dict] = {}
     if closed:  # an open wave's answers are not even read
@@ -262,6 +283,9 @@ def _read_wave(db: Session, wave: Wave, minimum: int, closed: bool) -> WaveResul
     dims = _dims(db, inner)
     n = cube_totals(inner, dims)
     staff = staff_by_key(db, wave)
+    if stored is not None:
+        return WaveResults(wave, spec, dims, minimum, closed, inner, n, answers, stored[0],
+                           staff, dict(stored[1]))
     hidden = suppress_scope({k: v for k, v in inner.items() if v}, dims, minimum,
                             hide_zeros=not closed, upper=staff)
     return WaveResults(wave, spec, dims, minimum, closed, inner, n, answers, hidden, staff)
@@ -289,8 +313,8 @@ def inner_responses(db: Session, wave: Wave) -> dict[Key, int]:
     return inner
 
 
-def hidden_units(db: Session, wave: Wave) -> frozenset[Key]:
-    """Every scope key that some published figure of the closed ``wave`` hides."""
+def hidden_units(db: Session, wave: Wave) -> Hidden:
+    """What the published figures of the closed ``wave`` hide."""
     results = load_wave(db, wave)
     if not results.closed:
         raise ValueError("results exist only for closed waves")
