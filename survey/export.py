@@ -16,14 +16,18 @@ What keeps it anonymous:
   do. So every combination of exported identifying values covers at least the minimum
   number of rows, and the export adds to the published results nothing that the pattern
   hides: its counts by district, area or role are published figures already;
+* the answers themselves follow each question's pattern: where it hides the whole city (a
+  question only a few answered), the rows of hidden districts, which add up to the city less
+  the districts shown, give that question's answer as ``*``; where the results hide the
+  city's response count, the export has no rows;
 * results exist only for closed waves: an open wave has no export.
 
 An empty cell in an identifying column means the respondent was not asked or did not say;
 ``*`` means the value is hidden. Answers: the value, ``na`` for "cannot answer", empty when
-unanswered.
+unanswered, ``*`` when hidden.
 
 The disclosure pattern is built by the steering package (the one place every output reads it
-from); it registers a function under ``HIDDEN_UNITS`` in the app's extensions. One statement
+from); it registers a function under ``PUBLISHED_PATTERN`` in the app's extensions. One statement
 reads the rows: answers are pivoted in SQL (grouped by response); the file is written as it
 streams, on a database session of its own (the request's session is closed by then)."""
 
@@ -33,7 +37,7 @@ import csv
 import io
 from collections import Counter
 from collections.abc import Callable, Collection, Hashable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from itertools import combinations
 from typing import TextIO
@@ -69,12 +73,30 @@ BATCH = 5000
 DELIMITER = ";"
 #: joins the values inside the database; equal to DELIMITER so a row can be used as it is
 VALUE_SEPARATOR = DELIMITER
-#: app.extensions key of ``(db, wave) -> scope keys (district, area, role) with TOTAL`` that
-#: some published figure of the closed wave hides (registered by the steering package)
-HIDDEN_UNITS = "results_hidden_units"
+#: app.extensions key of ``(db, wave) -> Hidden``: what the published results of a closed
+#: wave hide (registered by the steering package)
+PUBLISHED_PATTERN = "results_published_pattern"
+CITY = (TOTAL, TOTAL, TOTAL)
 
 UnitKey = tuple[int, int, int, str]  #: (district, service area, role ids, 0 = not stated; extra)
 Shown = tuple[Hashable, ...]  #: exported ids, HIDDEN_CELL where blanked
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """What a closed wave's published results hide, by scope key (district, area, role with
+    TOTAL for "all"): the response counts, and each counted question's answers."""
+
+    units: frozenset[tuple]
+    questions: Mapping[int, frozenset[tuple]]
+
+    @property
+    def anywhere(self) -> frozenset[tuple]:
+        """Every key hidden by some figure: no exported column may single it out."""
+        found = set(self.units)
+        for keys in self.questions.values():
+            found |= keys
+        return frozenset(found)
 
 
 def raw_rows_statement(wave_id: int, cannot_answer_ids: list[int]):
@@ -182,9 +204,12 @@ class Export:
     question_ids: list[int]  #: in column order
     cannot_answer_ids: list[int]
     prefixes: dict[UnitKey, str | None]  #: unit -> its identifying cells, None: left out
+    blank_units: set[UnitKey] = field(default_factory=set)  #: units of hidden districts
+    #: columns (question positions) given as HIDDEN_CELL on the rows of hidden districts
+    blank_answers: list[int] = field(default_factory=list)
 
 
-def prepare(db: Session, wave: Wave, hidden: Collection[tuple], minimum: int) -> Export:
+def prepare(db: Session, wave: Wave, hidden: Hidden, minimum: int) -> Export:
     """The header and every unit's identifying cells for ``wave``'s export."""
     spec = wave_instrument(db, wave)
     questions = [q for q in spec.questions if q.type in COUNTED_TYPES]
@@ -195,19 +220,27 @@ def prepare(db: Session, wave: Wave, hidden: Collection[tuple], minimum: int) ->
     asked = [name for name, flag in (("district", wave.ask_district),
                                      ("service_area", wave.ask_service_area),
                                      ("staff_role", wave.ask_staff_role)) if flag]
-    plan = coarsen(unit_counts(db, wave.id), hidden, [d.id for d in dimensions], minimum)
+    plan = coarsen(unit_counts(db, wave.id), hidden.anywhere, [d.id for d in dimensions],
+                   minimum)
+    if CITY in hidden.units:
+        plan = dict.fromkeys(plan)  # the row count would be the hidden city count
+    city_hidden = {q.id for q in questions if CITY in hidden.questions.get(q.id, ())}
     prefixes: dict[UnitKey, str | None] = {}
+    blanked: dict[UnitKey, bool] = {}
     for key, shown in plan.items():
         if shown is None:
             prefixes[key] = None
             continue
+        blanked[key] = shown[0] == HIDDEN_CELL
         by_name = dict(zip(("district", "service_area", "staff_role"), shown[:3], strict=True))
         cells = [_cell(codes[name], by_name[name]) for name in asked]
         cells += [_cell(codes["value"], value) for value in shown[3:]]
         prefixes[key] = _row(cells)
     header = asked + [d.code for d in dimensions] + [q.code for q in questions]
     return Export(wave.id, header, [q.id for q in questions],
-                  [q.id for q in questions if q.allow_cannot_answer], prefixes)
+                  [q.id for q in questions if q.allow_cannot_answer], prefixes,
+                  {key for key, blank in blanked.items() if blank},
+                  [i for i, q in enumerate(questions) if q.id in city_hidden])
 
 
 def _codes(db: Session, model) -> dict[int, str]:
@@ -251,15 +284,21 @@ def csv_lines(export: Export, db: Session) -> Iterator[str]:
             else:  # some questions unanswered, or the database listed them in another order
                 given = dict(zip(ids.split(","), values.split(VALUE_SEPARATOR), strict=True))
                 answers = DELIMITER.join(given.get(c, "") for c in columns)
+            if export.blank_answers and (district_id or 0, area_id or 0, role_id or 0,
+                                         extra_key or "") in export.blank_units:
+                cells = answers.split(DELIMITER)
+                for i in export.blank_answers:
+                    cells[i] = HIDDEN_CELL
+                answers = DELIMITER.join(cells)
             lines.append(f"{prefix}{DELIMITER}{answers}" if prefix else answers)
         if lines:
             yield "\n".join(lines) + "\n"
 
 
-def hidden_units(db: Session, wave: Wave) -> Collection[tuple]:
-    """The scope keys the wave's published results hide (from the registered pattern)."""
-    pattern: Callable[[Session, Wave], Collection[tuple]] | None = \
-        current_app.extensions.get(HIDDEN_UNITS)
+def hidden_units(db: Session, wave: Wave) -> Hidden:
+    """What the wave's published results hide (from the registered pattern)."""
+    pattern: Callable[[Session, Wave], Hidden] | None = \
+        current_app.extensions.get(PUBLISHED_PATTERN)
     if pattern is None:
         raise RuntimeError("no disclosure pattern is registered for the raw export")
     return pattern(db, wave)
