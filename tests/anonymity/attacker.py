@@ -27,7 +27,7 @@ from itertools import combinations
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
-from scipy.sparse import csr_array
+from scipy.sparse import csr_array, vstack
 
 from core.disclosure import REASON_BELOW_MINIMUM, REASON_COMPLEMENTARY, TOTAL
 from tests.anonymity.downloads import Figures, Knowledge
@@ -72,25 +72,40 @@ class Model:
 
     def _component(self, start: set[int]) -> tuple[list[int], list[int]]:
         """Variables linked to ``start`` through rows over unknowns, and those rows."""
-        if "by_var" not in self._cache:
+        if "part" not in self._cache:
             by_var = defaultdict(list)
             for r, (row, _lo, _hi) in enumerate(self.rows):
                 for v in row:
                     by_var[v].append(r)
-            self._cache["by_var"] = by_var
-        by_var = self._cache["by_var"]
-        seen, rows, todo = set(start), set(), list(start)
-        while todo:
-            v = todo.pop()
-            for r in by_var[v]:
-                if r in rows:
+            part: dict[int, int] = {}
+            members: list[tuple[list[int], list[int]]] = []
+            for first in range(len(self.low)):
+                if first in part:
                     continue
-                rows.add(r)
-                for other in self.rows[r][0]:
-                    if other not in seen and self.low[other] != self.high[other]:
-                        seen.add(other)
-                        todo.append(other)
-        return sorted(seen), sorted(rows)
+                seen, rows, todo = {first}, set(), [first]
+                if self.low[first] == self.high[first]:
+                    todo = []  # a known value links nothing
+                while todo:
+                    v = todo.pop()
+                    for r in by_var[v]:
+                        if r in rows:
+                            continue
+                        rows.add(r)
+                        for other in self.rows[r][0]:
+                            if other not in seen and self.low[other] != self.high[other]:
+                                seen.add(other)
+                                todo.append(other)
+                for v in seen:
+                    part[v] = len(members)
+                members.append((sorted(seen), sorted(rows)))
+            self._cache["part"] = (part, members)
+        part, members = self._cache["part"]
+        found = {part[v] for v in start}
+        if len(found) == 1:
+            return members[found.pop()]
+        cols = sorted({v for p in found for v in members[p][0]})
+        rows = sorted({r for p in found for r in members[p][1]})
+        return cols, rows
 
     def extreme(self, terms: dict[tuple, float], sense: int) -> float | None:
         """The smallest (sense 1) or largest (sense -1) value of ``terms``; None when the
@@ -115,13 +130,12 @@ class Model:
                 hi.append(high - shift)
             matrix = csr_array((data, (ri, ci)), shape=(len(rows), len(cols)))
             lo, hi = np.array(lo), np.array(hi)
-            dense = matrix.toarray()
             equal = np.isfinite(lo) & np.isfinite(hi) & (lo == hi)
             upper, lower = np.isfinite(hi) & ~equal, np.isfinite(lo) & ~equal
             relaxed = {
-                "A_ub": np.vstack([dense[upper], -dense[lower]]),
+                "A_ub": vstack([matrix[upper], -matrix[lower]], format="csr"),
                 "b_ub": np.concatenate([hi[upper], -lo[lower]]),
-                "A_eq": dense[equal], "b_eq": lo[equal],
+                "A_eq": matrix[equal], "b_eq": lo[equal],
                 "bounds": [(self.low[v], None if self.high[v] == INF else self.high[v])
                            for v in cols]}
             if not len(relaxed["b_ub"]):
