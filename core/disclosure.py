@@ -103,8 +103,8 @@ class Thresholds:
 
 def suppress(cells: Iterable[Cell], relations: Iterable[SumRelation] = (),
              minimum: int = DEFAULT_MINIMUM, *, protect_intervals: bool = True,
-             hide_zeros: bool = False, upper: Mapping[Hashable, int] | None = None
-             ) -> SuppressionResult:
+             hide_zeros: bool = False, upper: Mapping[Hashable, int] | None = None,
+             keep: Iterable[Hashable] = ()) -> SuppressionResult:
     """Apply primary and complementary suppression to one scope.
 
     Guarantees, for the returned outcome: (1) every cell with ``0 < n < minimum`` is suppressed
@@ -114,7 +114,8 @@ def suppress(cells: Iterable[Cell], relations: Iterable[SumRelation] = (),
     of them is pinned to a single value by the relations together with the bounds the reasons
     reveal and the ``upper`` bounds (e.g. headcounts by key), unless every non-zero cell
     connected to it is already hidden; (4) with no cell below the minimum nothing is
-    suppressed; (5) zero cells are published unless ``hide_zeros``.
+    suppressed; (5) zero cells are published unless ``hide_zeros``. Cells in ``keep`` are
+    hidden for others only when nothing else helps.
     Deterministic: the same input gives the same outcome.
     Raises ValueError on a minimum below 3, duplicate or unknown keys, a negative ``n``, or a
     relation that does not hold for the counts.
@@ -139,7 +140,9 @@ def suppress(cells: Iterable[Cell], relations: Iterable[SumRelation] = (),
     floor = 0 if hide_zeros else 1
     primary = {i for i, n in enumerate(counts) if n < minimum and (n > 0 or hide_zeros)}
     high = [None if upper is None else upper.get(c.key) for c in cell_list]
-    system = RelationSystem(counts, pairs, minimum, floor=floor, high=high)
+    keep = set(keep)
+    system = RelationSystem(counts, pairs, minimum, floor=floor, high=high,
+                            keep=[c.key in keep for c in cell_list])
     extra = protect(system, primary, intervals=protect_intervals) if primary else set()
     outcomes = []
     for i, cell in enumerate(cell_list):
@@ -172,7 +175,8 @@ def suppress_cube(counts: Mapping[tuple, int], dimensions: Sequence[Sequence[Has
                   minimum: int = DEFAULT_MINIMUM, *,
                   figures: Mapping[tuple, Mapping[str, Any]] | None = None,
                   protect_intervals: bool = True, hide_zeros: bool = False,
-                  upper: Mapping[Hashable, int] | None = None) -> SuppressionResult:
+                  upper: Mapping[Hashable, int] | None = None,
+                  keep: Iterable[Hashable] = ()) -> SuppressionResult:
     """Suppress a cross-classification given the inner counts (missing inner keys count 0).
 
     Margins are computed here, so they always add up. The result has one outcome per key of
@@ -191,7 +195,7 @@ def suppress_cube(counts: Mapping[tuple, int], dimensions: Sequence[Sequence[Has
         totals[key] = sum(counts.get(k, 0) for k in product(*inner))
     cells = [Cell(k, n, figures.get(k, {})) for k, n in totals.items()]
     return suppress(cells, cube_relations(dims), minimum, protect_intervals=protect_intervals,
-                    hide_zeros=hide_zeros, upper=upper)
+                    hide_zeros=hide_zeros, upper=upper, keep=keep)
 
 
 def suppress_table(counts: Sequence[Sequence[int]], minimum: int = DEFAULT_MINIMUM, *,

@@ -75,14 +75,18 @@ class RelationSystem:
 
     ``floor`` is the fewest people a reader must allow in a cell hidden as below the minimum
     (1 when zero cells are published, 0 when zeros are hidden as well); ``high`` gives, per
-    cell, an upper bound a reader knows (a headcount), or None."""
+    cell, an upper bound a reader knows (a headcount), or None; ``keep`` marks cells to hide
+    as a last resort (a district's total: its steering group would see nothing)."""
 
     def __init__(self, n: Sequence[int], relations: Sequence[tuple[int, Sequence[int]]],
                  minimum: int, *, floor: int = 1,
-                 high: Sequence[int | None] | None = None) -> None:
+                 high: Sequence[int | None] | None = None,
+                 keep: Sequence[bool] | None = None) -> None:
         self.n = list(n)
         self.minimum = minimum
         self.floor = floor
+        #: cells to hide only when nothing else helps (the units people look for first)
+        self.keep: list[bool] = list(keep) if keep is not None else [False] * len(self.n)
         self.high: list[int | None] = list(high) if high is not None else [None] * len(self.n)
         self.relations = [(t, tuple(parts)) for t, parts in relations]
         self.matrix = np.zeros((len(self.relations), len(self.n)))
@@ -166,9 +170,10 @@ class RelationSystem:
         return self._containers[cell]
 
     def cost(self, cells: Sequence[int]) -> tuple:
-        """Order of preference for extra suppression: fewer totals, fewer people, fewer cells."""
-        return (sum(self.is_total[c] for c in cells), sum(self.n[c] for c in cells),
-                len(cells), sorted(cells))
+        """Order of preference for extra suppression: fewer cells to keep, fewer totals, fewer
+        people, fewer cells."""
+        return (sum(self.keep[c] for c in cells), sum(self.is_total[c] for c in cells),
+                sum(self.n[c] for c in cells), len(cells), sorted(cells))
 
     def candidates(self, cells: Iterable[int], unknown: set[int]) -> list[int]:
         """Published non-zero cells that share a relation with ``cells``."""
@@ -606,12 +611,14 @@ def protect(system: RelationSystem, primary: Iterable[int], *, start: Iterable[i
                 out.append(({found.index[k]: 1.0 for k in keys}, signs))
         return out
 
-    heaviest = 2.0 * max(system.n, default=0) + 1.0
+    heaviest = 2.0 * sum(system.n) + 1.0
 
     def weight(cell: int) -> float:
-        """The guide's cost of hiding a cell, in the order of ``RelationSystem.cost``: a
-        total costs more than the people of any other cell, then people count, then cells."""
-        return (heaviest if system.is_total[cell] else 0.0) + system.n[cell] + 1e-3
+        """The guide's cost of hiding a cell, in the order of ``RelationSystem.cost``: a cell
+        to keep costs more than any number of totals, a total more than any number of other
+        cells, then people count, then cells."""
+        return ((heaviest * heaviest if system.keep[cell] else 0.0)
+                + (heaviest if system.is_total[cell] else 0.0) + system.n[cell] + 1e-3)
 
     def guided(mode: str, group: Group, cells: frozenset[int], pool: list[int],
                layers: frozenset[tuple]) -> tuple[int, ...]:

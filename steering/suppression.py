@@ -80,7 +80,9 @@ def _layered(counts: Mapping[Key, int], dims: Dims, minimum: int,
     for table, place in ((by_area, lambda k: (k[0], k[1], TOTAL)),
                          (by_role, lambda k: (k[0], TOTAL, k[1]))):
         second = areas if table is by_area else roles
-        result = suppress_cube(table, [districts, second], minimum, hide_zeros=hide_zeros)
+        keep = [(d, TOTAL) for d in districts] + [(TOTAL, TOTAL)]
+        result = suppress_cube(table, [districts, second], minimum, hide_zeros=hide_zeros,
+                               keep=keep)
         hidden.update(place(k) for k in result.suppressed_keys)
     return hidden
 
@@ -94,7 +96,10 @@ def _system(totals: Mapping[Key, int], dims: Dims, minimum: int, *, floor: int,
     for key, bound in (upper or {}).items():
         if key in index and bound >= totals[key]:  # a wrong headcount is no bound
             high[index[key]] = bound
-    system = RelationSystem([totals[k] for k in keys], pairs, minimum, floor=floor, high=high)
+    # a district's own total and the city are hidden for others only as a last resort
+    keep = [k[1] is TOTAL and k[2] is TOTAL for k in keys]
+    system = RelationSystem([totals[k] for k in keys], pairs, minimum, floor=floor, high=high,
+                            keep=keep)
     return keys, index, system
 
 
