@@ -25,8 +25,9 @@ from flask import current_app, has_request_context, request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.disclosure import TOTAL, suppress_hierarchy
+from core.disclosure import REASON_BELOW_MINIMUM, TOTAL, hierarchy_cells
 from core.disclosure import Unit as FreeTextUnit
+from core.disclosure_engine import RelationSystem, protect
 from core.org import District, ServiceArea, StaffRole, list_active
 from steering import stored_patterns
 from steering.suppression import Dims, Key, cube_totals, suppress_question, suppress_scope
@@ -330,12 +331,12 @@ def valid_counts(counts: Counts) -> tuple[Counts, int]:
 def free_text_hidden(results: WaveResults) -> set[Key]:
     """Units whose free text may NOT be shown: texts are shown for a district or a district's
     service area only (never a role: role texts intersected with area texts would single out
-    a cell), and the tree district -> area is suppressed with the free-text minimum so that a
-    district's texts minus its areas' texts never leave a small group's texts."""
+    a cell), never for a unit whose response count is hidden, and the tree district -> area
+    is suppressed with the free-text minimum, starting from the units hidden already, so that
+    a district's texts minus its areas' texts never leave a small group's texts."""
     minimum = int(current_app.config["MIN_GROUP_SIZE_FREE_TEXT"])
     districts, areas, _roles = results.dims
-    signature = ("free-text", results.wave.id, minimum,
-                 tuple(sorted(((k, v) for k, v in results.n.items() if k[2] is TOTAL), key=repr)))
+    signature = ("free-text", results.wave.id, minimum)
     with _lock:
         if signature in results.memo:
             return results.memo[signature]  # type: ignore[return-value]
@@ -343,9 +344,20 @@ def free_text_hidden(results: WaveResults) -> set[Key]:
                           tuple(FreeTextUnit((d, a, TOTAL), results.n.get((d, a, TOTAL), 0))
                                 for a in areas))
              for d in districts]
-    outcome = suppress_hierarchy(trees, minimum)
-    hidden = {cell.key for cell in outcome if not cell.published}
-    hidden |= {cell.key for cell in outcome if cell.published and (cell.n or 0) < minimum}
+    cells, relations = hierarchy_cells(trees)
+    index = {c.key: i for i, c in enumerate(cells)}
+    system = RelationSystem([c.n for c in cells],
+                            [(index[r.total], [index[p] for p in r.parts]) for r in relations],
+                            minimum)
+    primary = {i for i, c in enumerate(cells) if 0 < c.n < minimum}
+    start = {index[k]: reason for k, reason in results.hidden.items() if k in index}
+    # what a reader knows of a unit hidden for its response count
+    bounds = {i: (1, results.minimum - 1) if reason == REASON_BELOW_MINIMUM
+              else (results.minimum, None) for i, reason in start.items()}
+    extra = protect(system, primary, start=set(start) - primary,
+                    bounds={i: b for i, b in bounds.items() if i not in primary})
+    hidden = {cells[i].key for i in primary | set(start) | extra}
+    hidden |= {c.key for c in cells if c.n < minimum}
     with _lock:
         results.memo[signature] = hidden
     return hidden
