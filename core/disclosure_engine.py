@@ -31,9 +31,12 @@ addition, so one direction loosens every inequality that any direction loosens).
 gives the span, and every target is a projection. Whole numbers are relaxed to real numbers
 here; the attacker tests (``tests/anonymity``) solve the same relations in integers.
 
-Repairs pick the cheapest published cell (or pair of cells) that ends the exposure of one
-target at a time; the cost prefers non-totals, then the fewest people hidden. Hiding more only
-widens what a reader finds possible, so a repaired target stays repaired.
+Repairs end the exposure of one target at a time: the cheapest single published cell if it
+does, else the cells a linear program proposes (move the exposed figure by one in a feasible
+direction, paying for every nearby published cell whose unknowns move with it), checked, else
+the cheapest options one by one. The cost puts cells to keep (a district's total) last, then
+totals, then the most people. Hiding more only widens what a reader finds possible, so a
+repaired target stays repaired.
 """
 
 from __future__ import annotations
