@@ -10,7 +10,10 @@ from flask import Flask
 from core.access import AUTHENTICATED, CENTRAL, LOCAL
 from core.i18n import _l
 from core.web import register_nav
-from steering import plan_models  # noqa: F401  (the action plan's tables, for Alembic)
+from steering import (
+    plan_models,  # noqa: F401  (the action plan's tables, for Alembic)
+    stored_patterns,  # noqa: F401  (the stored disclosure patterns)
+)
 
 
 def init_app(app: Flask) -> None:
@@ -27,6 +30,11 @@ def init_app(app: Flask) -> None:
     register_nav(app, "api_tokens.index", _l("API tokens"), (AUTHENTICATED,), order=90)
     _init_action_plan(app)
     app.jinja_env.globals.setdefault("steering_reason", _reason_text)
+    # the raw responses export (survey package) coarsens its rows with the same pattern
+    from steering.data import hidden_units
+    from survey.export import PUBLISHED_PATTERN
+
+    app.extensions[PUBLISHED_PATTERN] = hidden_units
 
 
 def _init_action_plan(app: Flask) -> None:
