@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from flask import current_app, render_template
 from markupsafe import Markup
 
+from core.i18n import current_language
 from survey.catalog import WaveInfo
 from survey.models import Wave
-from survey.models.bilingual import current_language
 from survey.respond import DimensionChoices, OrgChoices
 from survey.spec import InstrumentSpec
 

@@ -13,10 +13,9 @@ from flask import current_app, url_for
 from sqlalchemy.orm import Session
 from werkzeug.routing import BuildError
 
-from core.i18n import _l
+from core.i18n import _l, bilingual
 from core.org import Dimension, District, ServiceArea, StaffRole, list_active
 from survey.models import CLOSED, NOT_PUBLISHED, NOT_YET_OPEN, Wave
-from survey.models.bilingual import current_language
 from survey.queries import WaveInfo
 from survey.units import Unit, encode_extra
 
@@ -34,7 +33,7 @@ class Choice:
 
     @property
     def name(self) -> str:
-        return self.name_en if self.name_en and current_language() == "en" else self.name_sv
+        return bilingual(self.name_sv, self.name_en)
 
 
 @dataclass(frozen=True)

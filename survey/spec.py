@@ -11,12 +11,8 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from core.i18n import bilingual
 from survey.models import AGREEMENT, CANNOT_ANSWER, Instrument, Question, Section
-from survey.models.bilingual import current_language
-
-
-def _pick(sv: str, en: str) -> str:
-    return en if en and current_language() == "en" else sv
 
 
 @dataclass(frozen=True)
@@ -27,7 +23,7 @@ class OptionSpec:
 
     @property
     def label(self) -> str:
-        return _pick(self.label_sv, self.label_en)
+        return bilingual(self.label_sv, self.label_en)
 
 
 @dataclass(frozen=True)
@@ -61,19 +57,19 @@ class QuestionSpec:
 
     @property
     def text(self) -> str:
-        return _pick(self.text_sv, self.text_en)
+        return bilingual(self.text_sv, self.text_en)
 
     @property
     def help(self) -> str:
-        return _pick(self.help_sv, self.help_en)
+        return bilingual(self.help_sv, self.help_en)
 
     @property
     def unit(self) -> str:
-        return _pick(self.unit_sv, self.unit_en)
+        return bilingual(self.unit_sv, self.unit_en)
 
     @property
     def labels(self) -> tuple[str, ...]:
-        return self.labels_en if self.labels_en and current_language() == "en" else self.labels_sv
+        return bilingual(self.labels_sv, self.labels_en)
 
     def score(self, value: int) -> float | None:
         """An agreement answer on 0–100 (1 → 0, top → 100; reversed when reverse-scored),
@@ -96,11 +92,11 @@ class SectionSpec:
 
     @property
     def title(self) -> str:
-        return _pick(self.title_sv, self.title_en)
+        return bilingual(self.title_sv, self.title_en)
 
     @property
     def intro(self) -> str:
-        return _pick(self.intro_sv, self.intro_en)
+        return bilingual(self.intro_sv, self.intro_en)
 
 
 @dataclass(frozen=True)
@@ -117,11 +113,11 @@ class InstrumentSpec:
 
     @property
     def title(self) -> str:
-        return _pick(self.title_sv, self.title_en)
+        return bilingual(self.title_sv, self.title_en)
 
     @property
     def intro(self) -> str:
-        return _pick(self.intro_sv, self.intro_en)
+        return bilingual(self.intro_sv, self.intro_en)
 
     @property
     def questions(self) -> tuple[QuestionSpec, ...]:
