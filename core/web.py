@@ -172,7 +172,7 @@ def _driver_operational_errors() -> list[type[Exception]]:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    inputs.init_app(app)
+    inputs.init_app(app, render_error)
     # the home page is wanted under the short name "home"
     app.add_url_rule("/", endpoint="home", view_func=app.view_functions["web.home"])
 

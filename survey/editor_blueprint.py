@@ -1,0 +1,47 @@
+"""The questionnaire editor's blueprint (``survey_editor`` under ``/survey/admin/instruments``):
+every page of ``survey.editor_views`` and ``survey.editor_questions``, registered here."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+from core.access import ADMIN
+from core.i18n import _l
+from core.web import register_nav
+from survey import editor_questions, editor_views
+
+GET, POST, GET_POST = ("GET",), ("POST",), ("GET", "POST")
+#: (rule, view, methods) of every editor page
+ROUTES = (
+    ("/", editor_views.instruments, GET),
+    ("/new", editor_views.new_instrument, GET_POST),
+    ("/<int:instrument_id>", editor_views.instrument, GET),
+    ("/<int:instrument_id>/edit", editor_views.edit_instrument, GET_POST),
+    ("/<int:instrument_id>/new-version", editor_views.make_new_version, POST),
+    ("/<int:instrument_id>/sections/new", editor_views.new_section, GET_POST),
+    ("/<int:instrument_id>/sections/<int:section_id>/edit", editor_views.edit_section, GET_POST),
+    ("/<int:instrument_id>/sections/<int:section_id>/move", editor_views.move_section, POST),
+    ("/<int:instrument_id>/sections/<int:section_id>/delete",
+     editor_views.delete_section, GET_POST),
+    ("/<int:instrument_id>/sections/<int:section_id>/questions/new",
+     editor_questions.new_question, GET_POST),
+    ("/<int:instrument_id>/questions/<int:question_id>/edit",
+     editor_questions.edit_question, GET_POST),
+    ("/<int:instrument_id>/questions/<int:question_id>/move", editor_questions.move_question, POST),
+    ("/<int:instrument_id>/questions/<int:question_id>/delete",
+     editor_questions.delete_question, GET_POST),
+)
+
+
+def blueprint() -> Blueprint:
+    """A new blueprint with every editor page (one per application)."""
+    bp = Blueprint("survey_editor", __name__, url_prefix="/survey/admin/instruments")
+    for rule, view, methods in ROUTES:
+        bp.add_url_rule(rule, view_func=view, methods=methods)
+    return bp
+
+
+def init_editor(app: Flask) -> None:
+    """Register the editor's pages and its navigation item."""
+    app.register_blueprint(blueprint())
+    register_nav(app, "survey_editor.instruments", _l("Questionnaires"), (ADMIN,), order=61)
