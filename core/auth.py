@@ -31,7 +31,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from core import throttle
-from core.access import ALL_DISTRICT_ROLES, LOCAL, ROLES
+from core.access import ALL_DISTRICT_ROLES, LOCAL, ROLES, TOKEN_LOOKUP
 from core.db import Base, get_session
 from core.org import District
 
@@ -281,6 +281,7 @@ def load_logged_in_user() -> None:
 
 def init_app(app: Flask) -> None:
     login_manager.init_app(app, add_context_processor=False)
+    app.extensions[TOKEN_LOOKUP] = lambda raw: user_for_token(get_session(), raw)
     app.before_request(load_logged_in_user)
 
     @app.context_processor

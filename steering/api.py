@@ -1,10 +1,8 @@
 """Read-only JSON API under /api/v1 for waves, units, questions, results and ideas.
 
 Authentication is a personal token in ``Authorization: Bearer <token>`` (made on the "API
-tokens" page). The views are declared ``@public`` on purpose: a script has no session, so the
-login redirect of ``login_required``/``requires`` would be wrong for it. Each view instead
-starts with :func:`api_user`, which answers 401 without a valid token and 403 for a role
-that does not see results, and puts the token's user on ``g.user`` so that the district
+tokens" page), checked by ``core.access.requires_token``: 401 without a valid token, 403
+for a role that does not see results, and the token's user on ``g.user`` so that the district
 scoping (``core.access.require_district``: 403 for another district) and the disclosure gate
 are exactly those of the pages. The blueprint is exempt from CSRF: it only answers GET and
 never reads the session cookie. The responses are described in ``steering/openapi.yaml``."""
@@ -13,12 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, g, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 from sqlalchemy import select
 
 from cafe.idea_models import Idea
-from core.access import ALL_DISTRICT_ROLES, LOCAL, public
-from core.auth import User, user_for_token
+from core.access import ALL_DISTRICT_ROLES, LOCAL, public, requires_token
 from core.db import get_session
 from core.org import District, ServiceArea, StaffRole, list_active
 from steering.api_json import overview_json, unit_json, wave_json
@@ -38,28 +35,6 @@ OPENAPI = Path(__file__).with_name("openapi.yaml")
 RESULT_ROLES = ALL_DISTRICT_ROLES | {LOCAL}
 
 
-def _unauthorized(detail: str) -> Response:
-    response = jsonify(error="unauthorized", detail=detail)
-    response.status_code = 401
-    response.headers["WWW-Authenticate"] = 'Bearer realm="medarbetardialog"'
-    return response
-
-
-def api_user() -> User | Response:
-    """The token's user, or the 401 response to return."""
-    header = request.headers.get("Authorization", "")
-    scheme, _sep, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return _unauthorized("Send Authorization: Bearer <token>.")
-    user = user_for_token(get_session(), token.strip())
-    if user is None:
-        return _unauthorized("The token is unknown or revoked.")
-    g.user = user
-    if user.role not in RESULT_ROLES:
-        abort(403)
-    return user
-
-
 @bp.get("/openapi.yaml")
 @public
 def openapi():
@@ -68,22 +43,17 @@ def openapi():
 
 
 @bp.get("/waves")
-@public
+@requires_token(*RESULT_ROLES)
 def waves():
-    user = api_user()
-    if isinstance(user, Response):
-        return user
     from steering.changes import report_waves
 
     return jsonify(waves=[wave_json(w) for w in reversed(report_waves(get_session()))])
 
 
 @bp.get("/units")
-@public
+@requires_token(*RESULT_ROLES)
 def units():
-    user = api_user()
-    if isinstance(user, Response):
-        return user
+    user = g.user
     db = get_session()
 
     def item(row) -> dict:
@@ -95,11 +65,8 @@ def units():
 
 
 @bp.get("/waves/<int:wave_id>/questions")
-@public
+@requires_token(*RESULT_ROLES)
 def questions(wave_id: int):
-    user = api_user()
-    if isinstance(user, Response):
-        return user
     db = get_session()
     wave = chosen_wave(db, wave_id)
     spec = wave_instrument(db, wave)
@@ -111,11 +78,9 @@ def questions(wave_id: int):
 
 
 @bp.get("/waves/<int:wave_id>/overview")
-@public
+@requires_token(*RESULT_ROLES)
 def overview(wave_id: int):
-    user = api_user()
-    if isinstance(user, Response):
-        return user
+    user = g.user
     db = get_session()
     wave = chosen_wave(db, wave_id)
     visible = {d.id for d in visible_districts(db, user)}
@@ -125,12 +90,9 @@ def overview(wave_id: int):
 
 
 @bp.get("/waves/<int:wave_id>/results/<district_code>")
-@public
+@requires_token(*RESULT_ROLES)
 def results(wave_id: int, district_code: str):
     """One unit: a district, or ``?area=<code>`` / ``?role=<code>`` within it."""
-    user = api_user()
-    if isinstance(user, Response):
-        return user
     db = get_session()
     district = district_by_code(db, district_code)
     wave = chosen_wave(db, wave_id)
@@ -140,12 +102,10 @@ def results(wave_id: int, district_code: str):
 
 
 @bp.get("/ideas")
-@public
+@requires_token(*RESULT_ROLES)
 def ideas():
     """Routed café ideas of the districts the user sees (``?district=<code>`` for one)."""
-    user = api_user()
-    if isinstance(user, Response):
-        return user
+    user = g.user
     db = get_session()
     stmt = select(Idea).order_by(Idea.created_at.desc(), Idea.id.desc())
     code = request.args.get("district")
