@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from flask import Flask, current_app, g, has_app_context, session
 from flask_login import LoginManager, login_user, logout_user
@@ -198,16 +199,15 @@ def deactivate(db: Session, user: User) -> None:
     db.flush()
 
 
-_dummy_hashes: dict[str, str] = {}
-
-
 def _dummy_hash() -> str:
     """A hash of a random password made with the configured method, checked for user names
     that do not exist, so that they take as long as a wrong password."""
-    method = hash_method()
-    if method not in _dummy_hashes:
-        _dummy_hashes[method] = generate_password_hash(secrets.token_urlsafe(16), method=method)
-    return _dummy_hashes[method]
+    return _random_password_hash(hash_method())
+
+
+@lru_cache(maxsize=8)
+def _random_password_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
 
 
 def authenticate(db: Session, username: str, password: str) -> User | None:

@@ -10,10 +10,10 @@ from collections.abc import Collection
 from datetime import date
 from typing import NamedTuple
 
-from flask import current_app
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from core.caches import worker_cache
 from survey.models import Instrument, Wave, wave_dimension, wave_status
 from survey.spec import InstrumentSpec, QuestionSpec, instrument_spec
 
@@ -52,14 +52,14 @@ _WAVE_DIMENSIONS = (
 #: how long a worker may reuse a wave's settings on the submission path (its state and
 #: dates are checked again by the statement that stores the response)
 WAVE_INFO_SECONDS = 10.0
+#: how many waves' settings a worker keeps
+WAVES_KEPT = 1024
 
 
 def wave_info(db: Session, wave_id: int, *, max_age: float = 0.0) -> WaveInfo | None:
     """The wave's state and settings: read now, or (``max_age`` > 0) a copy at most that
     many seconds old. Its extra dimensions, fixed at creation, are always cached."""
-    cache: dict[int, tuple[float, WaveInfo]] = current_app.extensions.setdefault(
-        "survey_wave_info", {}
-    )
+    cache = worker_cache("survey_wave_info", maxsize=WAVES_KEPT)
     now = time.monotonic()
     if max_age > 0:
         cached = cache.get(wave_id)
@@ -75,7 +75,7 @@ def wave_info(db: Session, wave_id: int, *, max_age: float = 0.0) -> WaveInfo | 
     else:
         dimension_ids = tuple(connection.execute(_WAVE_DIMENSIONS, {"wave_id": wave_id}).scalars())
     info = WaveInfo(*row, dimension_ids)
-    cache[wave_id] = (now, info)
+    cache.put(wave_id, (now, info))
     return info
 
 

@@ -5,12 +5,11 @@ spec is cached per application (the hot path of a submission reads no question r
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from threading import Lock
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from core.caches import worker_cache
 from core.i18n import bilingual
 from survey.models import AGREEMENT, CANNOT_ANSWER, Instrument, Question, Section
 
@@ -155,12 +154,13 @@ def build_spec(instrument: Instrument) -> InstrumentSpec:
     )
 
 
-_lock = Lock()
+#: how many frozen instruments' specs a worker keeps
+SPECS_KEPT = 256
 
 
 def instrument_spec(db: Session, instrument_id: int) -> InstrumentSpec | None:
-    """The spec of an instrument; frozen instruments are cached for the app's lifetime."""
-    cache: dict[int, InstrumentSpec] = current_app.extensions.setdefault("survey_specs", {})
+    """The spec of an instrument; frozen instruments (which never change) are cached."""
+    cache = worker_cache("survey_specs", maxsize=SPECS_KEPT)
     spec = cache.get(instrument_id)
     if spec is not None:
         return spec
@@ -178,6 +178,5 @@ def instrument_spec(db: Session, instrument_id: int) -> InstrumentSpec | None:
         return None
     spec = build_spec(instrument)
     if instrument.frozen:
-        with _lock:
-            cache[instrument_id] = spec
+        cache.put(instrument_id, spec)
     return spec
