@@ -15,7 +15,7 @@ def snapshot(db, model) -> list[tuple]:
 
 
 def problems_of(db, kind, text):
-    return [(p.line, p.column) for p in import_csv(db, KINDS[kind], text).problems]
+    return [(p.line, p.name) for p in import_csv(db, KINDS[kind], text).problems]
 
 
 def test_service_areas_upsert_counts(db):
@@ -115,7 +115,7 @@ def test_cli_import_success_and_failure(app, db, tmp_path):
     bad.write_text("code,name_sv,name_en\nsolna,Solna,Solna\n,Tom,Empty\n", encoding="utf-8")
     result = runner.invoke(args=["org", "import", "districts", str(bad)])
     assert result.exit_code != 0
-    assert "line 3, column code: A code is required." in result.output
+    assert "line 3, column 1 (code): A code is required." in result.output
     assert "nothing imported" in result.output
     db.expire_all()
     assert by_code(db, District, "solna") is None
