@@ -3,16 +3,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from flask import Flask
 
 from core.access import CENTRAL, LOCAL
 from core.i18n import _l
-from core.web import register_nav
+from core.web import GET, GET_POST, POST, register_nav, routed_blueprint
 from steering import plan_hr_views, plan_views
 from steering.plan_indicators import half_year_label
 from steering.plan_queries import reason_text
 
-GET, POST, GET_POST = ("GET",), ("POST",), ("GET", "POST")
 #: (rule, view, methods) of every action plan page
 ROUTES = (
     ("/", plan_views.index, GET),
@@ -31,17 +30,9 @@ ROUTES = (
 )
 
 
-def blueprint() -> Blueprint:
-    """A new blueprint with every action plan page (one per application)."""
-    bp = Blueprint("steering_plan", __name__, url_prefix="/action-plan")
-    for rule, view, methods in ROUTES:
-        bp.add_url_rule(rule, view_func=view, methods=methods)
-    return bp
-
-
 def init_plan(app: Flask) -> None:
     """Register the action plan pages, their template helpers and navigation item."""
-    app.register_blueprint(blueprint())
+    app.register_blueprint(routed_blueprint("steering_plan", __name__, "/action-plan", ROUTES))
     app.jinja_env.globals.update(plan_reason_text=reason_text,
                                  plan_status_label=plan_views.status_label,
                                  plan_half_year_label=half_year_label)

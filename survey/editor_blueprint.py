@@ -3,14 +3,13 @@ every page of ``survey.editor_views`` and ``survey.editor_questions``, registere
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from flask import Flask
 
 from core.access import ADMIN
 from core.i18n import _l
-from core.web import register_nav
+from core.web import GET, GET_POST, POST, register_nav, routed_blueprint
 from survey import editor_questions, editor_views
 
-GET, POST, GET_POST = ("GET",), ("POST",), ("GET", "POST")
 #: (rule, view, methods) of every editor page
 ROUTES = (
     ("/", editor_views.instruments, GET),
@@ -33,15 +32,8 @@ ROUTES = (
 )
 
 
-def blueprint() -> Blueprint:
-    """A new blueprint with every editor page (one per application)."""
-    bp = Blueprint("survey_editor", __name__, url_prefix="/survey/admin/instruments")
-    for rule, view, methods in ROUTES:
-        bp.add_url_rule(rule, view_func=view, methods=methods)
-    return bp
-
-
 def init_editor(app: Flask) -> None:
     """Register the editor's pages and its navigation item."""
-    app.register_blueprint(blueprint())
+    app.register_blueprint(routed_blueprint("survey_editor", __name__,
+                                            "/survey/admin/instruments", ROUTES))
     register_nav(app, "survey_editor.instruments", _l("Questionnaires"), (ADMIN,), order=61)
