@@ -57,3 +57,51 @@ def test_cafe_cloud_of_a_round_less_its_area_crossing_gives_a_small_table_away(
     derived = whole_round - crossing
     assert not (whole_round and crossing and derived), (
         f"round 1 less round 1 x career paths gives the words of a table of 3: {dict(derived)}")
+
+
+def _raw_rows(text: str) -> tuple[list[str], list[list[str]]]:
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    return rows[0], rows[1:]
+
+
+def test_raw_csv_area_role_crossing_shows_fewer_than_five_valid_answers(app, users, login):
+    """A central analyst downloads the raw responses CSV of a closed wave. Area and role are
+    shown together because every crossing holds 0 or at least 5 *responses*; but a crossing
+    of 5 where 3 said "cannot answer" gives the 2 valid answers of that group (a figure the
+    results withhold: a unit with fewer than 5 valid answers shows nothing). Here the two
+    social workers of Farsta's economic aid who answered q3 both chose 1 (the results place
+    those answers only between 2 and 4 of Farsta's six 1s)."""
+    from tests.steering.results_data import BASELINE, Survey, ids
+
+    with app.app_context():
+        db = get_session()
+        survey = Survey(db)
+        wave = survey.wave("Korsning", *BASELINE)
+        eb_ss = ids(db, "farsta", "ekonomiskt-bistand", "socialsekreterare")
+        survey.add(wave, eb_ss, 3, q3=-1)  # "cannot answer"
+        survey.add(wave, eb_ss, 2, q3=1)
+        # answers of 1 elsewhere too, so that the results alone do not place them
+        for area, role in (("ekonomiskt-bistand", "bistandshandlaggare"),
+                           ("barn-och-unga", "socialsekreterare")):
+            survey.add(wave, ids(db, "farsta", area, role), 8, q3=4)
+            survey.add(wave, ids(db, "farsta", area, role), 2, q3=1)
+        survey.add(wave, ids(db, "bromma", "ekonomiskt-bistand", "socialsekreterare"), 12)
+        survey.close(wave)
+        db.commit()
+        wave_id = wave.id
+    client = login("central")
+    response = client.get(f"/survey/{wave_id}/responses.csv")
+    assert response.status_code == 200
+    header, rows = _raw_rows(response.get_data(as_text=True))
+    width = header.index("q1")
+    q3 = header.index("q3")
+    groups: dict[tuple, list[str]] = {}
+    for row in rows:
+        groups.setdefault(tuple(row[:width]), []).append(row[q3])
+    small = {key: [v for v in values if v not in ("", "na", "*")]
+             for key, values in groups.items()}
+    small = {key: valid for key, valid in small.items() if 0 < len(valid) < 5}
+    assert not small, f"groups of the raw CSV with fewer than 5 valid q3 answers: {small}"
