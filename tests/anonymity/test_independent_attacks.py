@@ -12,6 +12,7 @@ from cafe import services
 from core.db import get_session
 from core.org import DevelopmentArea, by_code
 from tests.cafe.conftest import make_cafe
+from tests.conftest import sign_in
 
 WORD_ROW = re.compile(r'<tr><td>([^<]+)</td><td class="num">(\d+)</td></tr>')
 
@@ -105,3 +106,67 @@ def test_raw_csv_area_role_crossing_shows_fewer_than_five_valid_answers(app, use
              for key, values in groups.items()}
     small = {key: valid for key, valid in small.items() if 0 < len(valid) < 5}
     assert not small, f"groups of the raw CSV with fewer than 5 valid q3 answers: {small}"
+
+
+def _switch_organisation(db, districts, areas, roles) -> None:
+    """Only the given districts, service areas and staff roles stay active."""
+    from sqlalchemy import update
+
+    from core.org import District, ServiceArea, StaffRole
+
+    for model, codes in ((District, districts), (ServiceArea, areas), (StaffRole, roles)):
+        db.execute(update(model).values(active=False))
+        db.execute(update(model).where(model.code.in_(codes)).values(active=True))
+
+
+def test_raw_csv_rows_of_hidden_districts_matched_to_published_answers(app, users, login):
+    """A central analyst downloads the raw CSV of a closed wave and the published results
+    (API). Farsta (6 people) shows q3 to nobody: only 3 gave a valid answer. The CSV blanks
+    Farsta and the district hidden beside it, but keeps their answers, and q1 as the
+    results publish it per district puts every blanked row back in its district: the rows
+    answering q1 = 1 are Farsta's six (Farsta published q1: six 1s; the other blanked
+    district has none). Their q3 cells are the three valid answers the results withhold."""
+    from tests.anonymity.cities import token
+    from tests.steering.results_data import BASELINE, Survey, ids
+
+    with app.app_context():
+        db = get_session()
+        _switch_organisation(db, ("farsta", "bromma", "kungsholmen"), ("ekonomiskt-bistand",),
+                             ("socialsekreterare",))
+        survey = Survey(db)
+        wave = survey.wave("Radmatchning", *BASELINE)
+        unit = {code: ids(db, code, "ekonomiskt-bistand", "socialsekreterare")
+                for code in ("farsta", "bromma", "kungsholmen")}
+        survey.add(wave, unit["farsta"], 3, q1=1, q2=1, q3=-1)
+        survey.add(wave, unit["farsta"], 3, q1=1, q2=1, q3=2)
+        survey.add(wave, unit["bromma"], 10, q1=4, q2=4, q3=4)
+        survey.add(wave, unit["kungsholmen"], 12, q1=5, q2=5, q3=5)
+        survey.close(wave)
+        db.commit()
+        wave_id = wave.id
+    headers = {"Authorization": f"Bearer {token(app, 'central')}"}
+    published = {}
+    for code in ("farsta", "bromma", "kungsholmen"):
+        data = app.test_client().get(f"/api/v1/waves/{wave_id}/results/{code}",
+                                     headers=headers).get_json()
+        by_question = {q["code"]: q for q in data["questions"]}
+        published[code] = {
+            "n": data["responses"],
+            "q1": {c["value"]: c["count"] for c in by_question["q1"]["distribution"]
+                   if c["count"]},
+            "q3_hidden": by_question["q3"]["hidden"]}
+    client = login("central")
+    header, rows = _raw_rows(client.get(f"/survey/{wave_id}/responses.csv")
+                             .get_data(as_text=True))
+    shown = {row[0] for row in rows}
+    blanked = [code for code in published if code not in shown]
+    pool = [row for row in rows if row[0] == "*"]
+    q1, q3 = header.index("q1"), header.index("q3")
+    recovered = {}
+    for code in blanked:
+        mine = set(published[code]["q1"])
+        others = set().union(*(published[c]["q1"] for c in blanked if c != code))
+        matched = [row for row in pool if int(row[q1]) in mine - others]
+        if len(matched) == published[code]["n"] and published[code]["q3_hidden"]:
+            recovered[code] = sorted(row[q3] for row in matched)
+    assert not recovered, f"q3 answers of districts whose q3 the results hide: {recovered}"
