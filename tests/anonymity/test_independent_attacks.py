@@ -170,3 +170,29 @@ def test_raw_csv_rows_of_hidden_districts_matched_to_published_answers(app, user
         if len(matched) == published[code]["n"] and published[code]["q3_hidden"]:
             recovered[code] = sorted(row[q3] for row in matched)
     assert not recovered, f"q3 answers of districts whose q3 the results hide: {recovered}"
+
+
+def test_cafe_cloud_of_all_cafes_central_less_local_gives_a_small_cafe_away(
+        app, users, login):
+    """The central steering group's cloud of all cafés is checked against nothing wider,
+    and so is a local group's cloud of all *its* cafés. Central less Farsta's group gives
+    the words of the cafés Farsta does not host: here Bromma's café, one table of 3."""
+    with app.app_context():
+        db = get_session()
+        farsta = make_cafe(db, facilitator_ids=(users["facilitator"],) * 2)
+        bromma = make_cafe(db, district_codes=("bromma",), facilitator_ids=(users["facilitator"],),
+                           title="Dialogkafé Bromma")
+        for table in farsta.tables:
+            services.set_table_participants(db, table, 12)
+            _note(db, table, farsta.rounds[0].id, "Introduktion med fadder och handledning")
+        small = bromma.tables[0]
+        services.set_table_participants(db, small, 3)
+        _note(db, small, bromma.rounds[0].id, "Enhetschefen skriker på nyanställda")
+        db.commit()
+    central = _cloud_words(login("central").get("/results/cafes").get_data(as_text=True))
+    local_client = app.test_client()  # a second browser, for the local group
+    sign_in(local_client, "local")
+    local = _cloud_words(local_client.get("/results/cafes").get_data(as_text=True))
+    derived = central - local
+    assert not (central and local and derived), (
+        f"all cafés (central) less Farsta's cafés (local) gives a table of 3: {dict(derived)}")
