@@ -128,6 +128,9 @@ def test_open_wave_read_twice_gives_an_earlier_count_under_five(app, users, logi
     first = _read(app, headers, wave_id, areas)
     assert first["ekonomiskt-bistand"]["hidden"] == "below_minimum"
     assert first["district"]["responses"] is None, "an open wave's count is a range"
+    assert first["district"]["responses_range"] == {"low": 35, "high": 39}
+    page = login("local").get(f"/results/unit/farsta?wave={wave_id}").get_data(as_text=True)
+    assert "35–39" in page and "Deltagandet räknar de svar" in page
     with app.app_context():
         db = get_session()
         own = ids(db, "farsta", "ekonomiskt-bistand", "socialsekreterare")
