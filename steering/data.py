@@ -311,19 +311,17 @@ def responses_before(db: Session, wave_id: int, day: date) -> dict[Key, int]:
 
 def final_open_hidden(db: Session, wave: Wave, inner: dict[Key, int], dims: Dims,
                       minimum: int, staff: dict[Key, int]) -> set[Key]:
-    """What the last participation snapshots a reader of the open wave could have seen hid.
-    The wave was last open on its closing date or on the day it was closed by hand, which
-    is not stored; either way the last snapshot counted every response, or every response
-    but those of the last day anyone answered. Both patterns are taken."""
-    last = db.scalar(select(func.max(Response.submitted_on)).where(Response.wave_id == wave.id))
-    snapshots = [inner]
-    if last is not None:
-        snapshots.append(responses_before(db, wave.id, last))
-    hidden: set[Key] = set()
-    for counts in snapshots:
-        hidden |= set(suppress_scope({k: v for k, v in counts.items() if v}, dims, minimum,
-                                     hide_zeros=True, upper=staff))
-    return hidden
+    """What the participation snapshot of the wave's last open day hid, of the units whose
+    count has not changed since (a unit with nobody in it may be shown as such). On its
+    closing date an open wave showed the responses stored before that day; a unit whose
+    count grew afterwards is not carried over, since its two figures describe different
+    sets of people and the snapshot was published in bands of the minimum."""
+    final = cube_totals(inner, dims)
+    counts = responses_before(db, wave.id, wave.closes_on)
+    before = cube_totals(counts, dims)
+    pattern = suppress_scope({k: v for k, v in counts.items() if v}, dims, minimum,
+                             hide_zeros=True, upper=staff)
+    return {key for key in pattern if 0 < final.get(key, 0) == before.get(key, 0)}
 
 
 def _read_wave(db: Session, wave: Wave, minimum: int, closed: bool,
