@@ -178,3 +178,17 @@ def test_pages_link_to_the_download_only_for_those_who_may_open_it(db, client, l
     assert link in client.get(f"/survey/admin/waves/{wave.id}").get_data(as_text=True)
     login("moderator")
     assert link not in client.get(f"/survey/admin/waves/{wave.id}").get_data(as_text=True)
+
+
+def test_coarsening_counts_valid_answers():
+    # district 1: area 10 x role 7 holds 5 responses but only 2 valid answers to question 3
+    # (3 said "cannot answer"); area 11 x role 8 holds 10 and tenure splits it 5 + 5, where
+    # tenure 2 has one valid answer to question 4 and four left it unanswered
+    units = {(1, 10, 7, ""): 5, (1, 11, 8, "9:1"): 5, (1, 11, 8, "9:2"): 5}
+    answers = {(1, 10, 7, ""): {3: (2, 3)}, (1, 11, 8, "9:1"): {3: (5, 0), 4: (5, 0)},
+               (1, 11, 8, "9:2"): {3: (5, 0), 4: (1, 0)}}
+    assert coarsen(units, set(), [9], 5)[(1, 10, 7, "")] == (1, 10, 7, 0)
+    plan = coarsen(units, set(), [9], 5, answers)
+    assert plan[(1, 10, 7, "")] == (1, 10, HIDDEN_CELL, HIDDEN_CELL)
+    assert plan[(1, 11, 8, "9:1")] == plan[(1, 11, 8, "9:2")] == (1, 11, HIDDEN_CELL,
+                                                                    HIDDEN_CELL)
