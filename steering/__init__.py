@@ -30,6 +30,12 @@ def init_app(app: Flask) -> None:
     register_nav(app, "api_tokens.index", _l("API tokens"), (AUTHENTICATED,), order=90)
     _init_action_plan(app)
     app.jinja_env.globals.setdefault("steering_reason", _reason_text)
+    from steering.participation import band
+    from steering.tables import range_text
+
+    app.jinja_env.globals.setdefault("steering_range", range_text)
+    app.jinja_env.globals.setdefault(
+        "steering_band", lambda n: band(n, int(app.config["MIN_GROUP_SIZE"])))
     # the raw responses export (survey package) coarsens its rows with the same pattern
     from steering.data import hidden_units
     from survey.export import PUBLISHED_PATTERN

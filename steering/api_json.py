@@ -14,6 +14,7 @@ from core.org import District, ServiceArea, StaffRole
 from steering.data import REASON_WAVE_OPEN
 from steering.figures import QuestionRow
 from steering.overview import BY_AREA, Overview
+from steering.participation import open_band, rate_range
 from steering.tables import reason_text
 from steering.unit_report import UnitReport
 from survey.models import Wave
@@ -87,7 +88,10 @@ def unit_json(report: UnitReport) -> dict[str, Any]:
     """A unit's figures; while the wave is open only its participation (``results_hidden``
     says why there is nothing else)."""
     rate = report.rate
-    results_hidden = REASON_WAVE_OPEN if report.results.is_open else None
+    results = report.results
+    results_hidden = REASON_WAVE_OPEN if results.is_open else None
+    counted = open_band(results, report.key)
+    ranged = rate_range(results, report.key)
     return {
         "wave": wave_json(report.wave),
         "results_hidden": results_hidden,
@@ -101,6 +105,11 @@ def unit_json(report: UnitReport) -> dict[str, Any]:
                           "low": _r(rate.ci.low, 4) if rate.ci else None,
                           "high": _r(rate.ci.high, 4) if rate.ci else None}
         if rate else None,
+        "participation_before": results.snapshot.isoformat() if results.snapshot else None,
+        "responses_range": {"low": int(counted.low), "high": int(counted.high)}
+        if counted else None,
+        "response_rate_range": {"low": _r(ranged[0].low, 4), "high": _r(ranged[0].high, 4),
+                                "headcount": ranged[1]} if ranged else None,
         "indices": [{"code": f.index.code, "name": f.index.name, **hidden(f.reason),
                      "score": _r(f.score.score) if f.score else None,
                      "low": _r(f.score.ci.low) if f.score and f.score.ci else None,

@@ -7,6 +7,10 @@ responses export all read them from here.
 Results exist only for closed waves. While a wave is open (or not yet open) nothing but
 participation is read: response counts per unit, under a pattern that hides every count under
 the minimum, zero included, so that watching the counts grow cannot tell who just answered.
+Open-wave participation is a snapshot of the responses stored before today (Stockholm time),
+so every read of one day shows the same figures, and it is published in bands of the minimum
+(``participation.band``). A closed wave's pattern starts from what the final open snapshots
+hid, so that a read on the last open day and one after the close hide the same cells.
 
 Unit keys are ``(district id, service area id, staff role id)`` with ``TOTAL`` for "all" and
 0 for "not stated"; a key has ``TOTAL`` for the area or the role (see ``scope_keys``).
@@ -18,8 +22,9 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from threading import Lock
+from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, request
 from sqlalchemy import func, select
@@ -42,6 +47,7 @@ from survey.models import (
     NUMBER,
     SCALE_0_10,
     YES_NO,
+    Response,
     ResponseCount,
     Rollup,
     Wave,
@@ -53,9 +59,16 @@ from survey.waves import mark_results_shown
 #: the reason shown for every figure of a wave that is still open
 REASON_WAVE_OPEN = "wave_open"
 RESULTS_CACHE_SIZE = 12
+#: the day of an open wave's participation snapshot turns at midnight in this time zone
+SNAPSHOT_ZONE = ZoneInfo("Europe/Stockholm")
 _lock = Lock()
 
 Counts = dict[int, int]
+
+
+def snapshot_day() -> date:
+    """Today in Stockholm: an open wave's participation counts the responses stored before it."""
+    return datetime.now(SNAPSHOT_ZONE).date()
 
 
 def city() -> Key:
@@ -73,7 +86,9 @@ def unit_key(district_id: int | None, area_id: int | None = None,
 @dataclass
 class WaveResults:
     """Counts of one wave over the whole scope, with its disclosure patterns. For a wave
-    that is not closed, ``answers`` is empty and ``hidden`` is the participation pattern."""
+    that is not closed, ``answers`` is empty, the counts are the snapshot of the responses
+    stored before ``snapshot`` and ``hidden`` is their participation pattern (the counts are
+    published in bands, never as they are)."""
 
     wave: Wave
     spec: InstrumentSpec
@@ -88,6 +103,8 @@ class WaveResults:
     _question_hidden: dict[int, dict[Key, str]] = field(default_factory=dict)
     #: figures computed from these counts, shared by the copies the cache hands out
     memo: dict[Hashable, object] = field(default_factory=dict)
+    #: an open wave: the responses counted are those stored before this day
+    snapshot: date | None = None
 
     @property
     def is_open(self) -> bool:
@@ -99,8 +116,9 @@ class WaveResults:
         return self.hidden.get(key)
 
     def count(self, key: Key) -> int | None:
-        """The published response count of a unit, or None."""
-        return None if self.reason(key) else self.n.get(key, 0)
+        """The published exact response count of a unit, or None (always None while the
+        wave is open: its counts are published in bands, ``participation.band``)."""
+        return None if self.reason(key) or not self.closed else self.n.get(key, 0)
 
     def question_reason(self, question_id: int, key: Key) -> str | None:
         """Why one question's figures of a unit are hidden (its own n may be smaller than
@@ -222,8 +240,9 @@ def load_wave(db: Session, wave: Wave, today: date | None = None) -> WaveResults
     also records that the results have been shown (the wave cannot be reopened)."""
     minimum = int(current_app.config["MIN_GROUP_SIZE"])
     closed = wave.status(today or date.today()) == CLOSED
-    version = _version(db, wave.id)
-    signature = (wave.id, minimum, closed, version)
+    day = None if closed else snapshot_day()
+    version = _version(db, wave.id) if closed else snapshot_version(db, wave.id, day)
+    signature = (wave.id, minimum, closed, day, version)
     cache: OrderedDict = current_app.extensions.setdefault("steering_results", OrderedDict())
     with _lock:
         found = cache.get(signature)
@@ -233,7 +252,7 @@ def load_wave(db: Session, wave: Wave, today: date | None = None) -> WaveResults
         return replace(found, wave=wave)
     stamp = repr(version)
     stored = stored_patterns.read(db, wave.id, minimum, stamp) if closed else None
-    results = found or _read_wave(db, wave, minimum, closed, stored)
+    results = found or _read_wave(db, wave, minimum, closed, stored, day)
     if closed and (stored is None or not wave.results_shown):
         _record(db, wave, results, stamp, store=stored is None)
     with _lock:
@@ -272,9 +291,42 @@ def _record(db: Session, wave: Wave, results: WaveResults, stamp: str, store: bo
         write(db)
 
 
+def snapshot_version(db: Session, wave_id: int, day: date) -> tuple:
+    """A stamp of an open wave's snapshot: the responses stored before ``day``."""
+    return db.execute(select(func.count()).select_from(Response)
+                      .where(Response.wave_id == wave_id, Response.submitted_on < day)).one()
+
+
+def responses_before(db: Session, wave_id: int, day: date) -> dict[Key, int]:
+    """Responses per (district, area, role) of a wave stored before ``day``."""
+    keys = (Response.district_id, Response.service_area_id, Response.staff_role_id)
+    inner: dict[Key, int] = {}
+    stmt = (select(*keys, func.count()).where(Response.wave_id == wave_id,
+                                              Response.submitted_on < day).group_by(*keys))
+    for district, area, role, count in db.execute(stmt):
+        key = (district or 0, area or 0, role or 0)
+        inner[key] = inner.get(key, 0) + count
+    return inner
+
+
+def final_open_hidden(db: Session, wave: Wave, inner: dict[Key, int], dims: Dims,
+                      minimum: int, staff: dict[Key, int]) -> set[Key]:
+    """What the participation snapshot of the wave's last open day hid, of the units whose
+    count has not changed since (a unit with nobody in it may be shown as such). On its
+    closing date an open wave showed the responses stored before that day; a unit whose
+    count grew afterwards is not carried over, since its two figures describe different
+    sets of people and the snapshot was published in bands of the minimum."""
+    final = cube_totals(inner, dims)
+    counts = responses_before(db, wave.id, wave.closes_on)
+    before = cube_totals(counts, dims)
+    pattern = suppress_scope({k: v for k, v in counts.items() if v}, dims, minimum,
+                             hide_zeros=True, upper=staff)
+    return {key for key in pattern if 0 < final.get(key, 0) == before.get(key, 0)}
+
+
 def _read_wave(db: Session, wave: Wave, minimum: int, closed: bool,
-               stored: tuple[dict[Key, str], dict[int, dict[Key, str]]] | None = None
-               ) -> WaveResults:
+               stored: tuple[dict[Key, str], dict[int, dict[Key, str]]] | None = None,
+               day: date | None = None) -> WaveResults:
     spec = wave_instrument(db, wave)
     answers: dict[int, dict] = {}
     if closed:  # an open wave's answers are not even read
@@ -284,16 +336,18 @@ def _read_wave(db: Session, wave: Wave, minimum: int, closed: bool,
             for scope_key in scope_of(key):
                 values = by_key.setdefault(scope_key, {})
                 values[value] = values.get(value, 0) + count
-    inner = inner_responses(db, wave)
-    dims = _dims(db, inner)
+    inner = inner_responses(db, wave) if closed else responses_before(db, wave.id, day)
+    dims = _dims(db, inner_responses(db, wave) if not closed else inner)
     n = cube_totals(inner, dims)
     staff = staff_by_key(db, wave)
     if stored is not None:
         return WaveResults(wave, spec, dims, minimum, closed, inner, n, answers, stored[0],
                            staff, dict(stored[1]))
+    start = final_open_hidden(db, wave, inner, dims, minimum, staff) if closed else set()
     hidden = suppress_scope({k: v for k, v in inner.items() if v}, dims, minimum,
-                            hide_zeros=not closed, upper=staff)
-    return WaveResults(wave, spec, dims, minimum, closed, inner, n, answers, hidden, staff)
+                            hide_zeros=not closed, upper=staff, start=start)
+    return WaveResults(wave, spec, dims, minimum, closed, inner, n, answers, hidden, staff,
+                       snapshot=None if closed else day)
 
 
 def staff_by_key(db: Session, wave: Wave) -> dict[Key, int]:

@@ -17,7 +17,7 @@ from typing import Any
 from flask import current_app
 
 from core.disclosure import REASON_BELOW_MINIMUM, REASON_COMPLEMENTARY
-from core.i18n import _
+from core.i18n import _, fmt_number, fmt_percent
 from core.spreadsheet import spreadsheet_text
 from steering.data import REASON_WAVE_OPEN
 
@@ -37,6 +37,21 @@ def reason_text(reason: str | None) -> str:
         return _("fewer than %(n)d answers",
                  n=current_app.config["MIN_GROUP_SIZE_FREE_TEXT"])
     return _("not available")
+
+
+@dataclass(frozen=True)
+class Range:
+    """A figure published as the range it lies in (both ends included), never as itself."""
+
+    low: float
+    high: float
+
+
+def range_text(value: Range, kind: str) -> str:
+    """``35–39`` or ``70–79 %`` in the active locale."""
+    if kind == PCT:
+        return f"{fmt_number(round(value.low * 100))}–{fmt_percent(value.high)}"
+    return f"{fmt_number(int(value.low))}–{fmt_number(int(value.high))}"
 
 
 @dataclass(frozen=True)
@@ -77,6 +92,8 @@ def export_value(value: Value, kind: str) -> Any:
     """The figure as written into a file: numbers rounded, text defused, hidden empty."""
     if value.hidden or value.value is None:
         return None
+    if isinstance(value.value, Range):
+        return spreadsheet_text(range_text(value.value, kind))
     if kind == INT:
         return int(value.value)
     if kind == NUM:
@@ -148,6 +165,8 @@ def to_json(table: Table) -> dict[str, Any]:
 def _json_value(value: Any, kind: str) -> Any:
     if value is None:
         return None
+    if isinstance(value, Range):
+        return {"low": _json_value(value.low, kind), "high": _json_value(value.high, kind)}
     if kind == INT:
         return int(value)
     if kind in (NUM, PCT):
