@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from core.access import CENTRAL, FACILITATOR, LOCAL, MODERATOR, PUBLIC
+from core.access import ADMIN, CENTRAL, FACILITATOR, LOCAL, MODERATOR, PUBLIC
 from core.i18n import _l
 from core.web import HomePanel, register_home_panel, register_nav
 
@@ -26,8 +26,8 @@ def init_app(app: Flask) -> None:
                    idea_views, public_views):
         app.register_blueprint(module.bp)
     register_nav(app, "cafe_tablet.my_tables", _l("My tables"), (FACILITATOR,), 30)
-    register_nav(app, "cafes.index", _l("Cafés"), (MODERATOR,), 31)
-    register_nav(app, "cafe_ideas.inbox", _l("Ideas"), (LOCAL, CENTRAL), 32)
+    register_nav(app, "cafes.index", _l("Cafés"), (MODERATOR, ADMIN), 31)
+    register_nav(app, "cafe_ideas.inbox", _l("Ideas"), (LOCAL, CENTRAL, ADMIN), 22)
     register_nav(app, "you_said.index", _l("You said, we did"), (PUBLIC,), 80)
     from cafe.texts import CAFE_STATUS_LABELS
 

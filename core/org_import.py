@@ -103,14 +103,45 @@ def code_problem(code: str) -> str | None:
     return None
 
 
+class NotText(ValueError):
+    """An uploaded file that is neither UTF-8 nor Windows-1252 text; ``line`` is where."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(f"not UTF-8 or Windows-1252 text at line {line}")
+        self.line = line
+
+
+def not_text_message() -> str:
+    return _("The file is neither UTF-8 nor Windows-1252 text. In Excel, choose “Save as” "
+             "and the file type “CSV UTF-8 (comma delimited) (*.csv)”, then upload that file.")
+
+
+def decode_csv(data: bytes) -> str:
+    """The text of an uploaded CSV file: UTF-8 (with or without a byte order mark, Excel's
+    "CSV UTF-8"), else Windows-1252, which is what Excel's plain "CSV (semicolon
+    delimited)" is on a Swedish Windows. Raises ``NotText`` for anything else (bytes
+    Windows-1252 does not define, or NUL bytes in a file that is not UTF-8, as in UTF-16
+    "Unicode text"); control characters in UTF-8 text are the cells' checks to report."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as not_utf8:
+        where = data[: not_utf8.start].count(b"\n") + 1
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise NotText(where) from exc
+        if "\x00" in text:
+            raise NotText(where) from not_utf8
+    return text
+
+
 def decode(data: bytes | str) -> tuple[str | None, Problem | None]:
     if isinstance(data, str):
         return data, None
     try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return None, Problem(line, "", _("The file is not UTF-8 text."))
+        return decode_csv(data), None
+    except NotText as exc:
+        return None, Problem(exc.line, "", not_text_message())
 
 
 class UnreadableCsv(ValueError):

@@ -7,7 +7,7 @@ import importlib
 
 from flask import Flask
 
-from core.access import AUTHENTICATED, CENTRAL, LOCAL
+from core.access import ADMIN, CENTRAL, LOCAL
 from core.i18n import _l
 from core.web import register_nav
 from steering import plan_models  # noqa: F401  (the action plan's tables, for Alembic)
@@ -23,8 +23,7 @@ def init_app(app: Flask) -> None:
     csrf = app.extensions.get("csrf")
     if csrf is not None:
         csrf.exempt(api.bp)
-    register_nav(app, "steering.overview", _l("Results"), (CENTRAL, LOCAL), order=40)
-    register_nav(app, "api_tokens.index", _l("API tokens"), (AUTHENTICATED,), order=90)
+    register_nav(app, "steering.overview", _l("Results"), (CENTRAL, LOCAL, ADMIN), order=20)
     _init_action_plan(app)
     app.jinja_env.globals.setdefault("steering_reason", _reason_text)
 

@@ -9,7 +9,7 @@ from survey import models  # noqa: F401  (registers the tables on the shared met
 
 def init_app(app: Flask) -> None:
     """Blueprints, navigation, the home-page panel and ``flask survey``."""
-    from core.access import MODERATOR, PUBLIC
+    from core.access import ADMIN, AUTHENTICATED, MODERATOR, PUBLIC
     from core.i18n import _l
     from core.web import HomePanel, register_home_panel, register_nav
     from survey import (
@@ -25,7 +25,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(admin_bp)
     register_nav(app, "survey.index", _l("Surveys"), (PUBLIC,), order=10)
-    register_nav(app, "survey_admin.waves", _l("Survey waves"), (MODERATOR,), order=60)
+    register_nav(app, "survey_admin.waves", _l("Survey waves"), (MODERATOR, ADMIN), order=60)
     register_home_panel(
         app, HomePanel("survey/_home_panel.html", (PUBLIC,), home_panel_context, order=10)
     )
