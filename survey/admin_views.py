@@ -87,6 +87,7 @@ def new_wave():
             wave = wave_services.create_wave(
                 db,
                 name=form.name.data.strip(),
+                name_en=(form.name_en.data or "").strip(),
                 instrument=db.get(Instrument, form.instrument_id.data),
                 opens_on=form.opens_on.data,
                 closes_on=form.closes_on.data,
@@ -110,7 +111,7 @@ def new_wave():
 def wave(wave_id: int):
     db = get_session()
     wave = _wave_or_404(wave_id)
-    form = WaveDatesForm(obj=wave)
+    form = WaveDatesForm(obj=wave, name=wave.name_sv)
     if form.validate_on_submit():
         clash = db.scalar(
             select(Wave.id).where(Wave.name == form.name.data.strip(), Wave.id != wave.id)
@@ -118,7 +119,8 @@ def wave(wave_id: int):
         if clash is not None:
             form.name.errors.append(_("A wave with this name exists already."))
         else:
-            wave.name = form.name.data.strip()
+            wave.name_sv = form.name.data.strip()
+            wave.name_en = (form.name_en.data or "").strip()
             wave.opens_on, wave.closes_on = form.opens_on.data, form.closes_on.data
             db.commit()
             flash(_("The wave was saved."), "success")
