@@ -32,18 +32,12 @@ def init_app(app: Flask) -> None:
     from cafe.texts import CAFE_STATUS_LABELS
 
     app.jinja_env.globals["cafe_status_label"] = lambda code: CAFE_STATUS_LABELS.get(code, code)
-    register_home_panel(
-        app, HomePanel("cafe/_home_panel.html", (PUBLIC,), _home_context, order=70)
-    )
+    from cafe import home
 
-
-def _home_context() -> dict:
-    from flask import g
-
-    from cafe.listings import facilitator_tables
-    from core.db import get_session
-
-    user = g.get("user")
-    if user is None or user.role != FACILITATOR:
-        return {"my_tables": []}
-    return {"my_tables": facilitator_tables(get_session(), user)[:5]}
+    for panel in (
+        HomePanel("cafe/_home_panel.html", (PUBLIC,), order=70),
+        HomePanel("cafe/_home_tables.html", (FACILITATOR,), home.facilitator_context, 10),
+        HomePanel("cafe/_home_cafes.html", (MODERATOR, ADMIN), home.moderator_context, 20),
+        HomePanel("cafe/_home_ideas.html", (LOCAL, CENTRAL), home.steering_context, 10),
+    ):
+        register_home_panel(app, panel)

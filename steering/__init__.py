@@ -9,7 +9,7 @@ from flask import Flask
 
 from core.access import ADMIN, CENTRAL, LOCAL
 from core.i18n import _l
-from core.web import register_nav
+from core.web import HomePanel, register_home_panel, register_nav
 from steering import plan_models  # noqa: F401  (the action plan's tables, for Alembic)
 
 
@@ -24,6 +24,10 @@ def init_app(app: Flask) -> None:
     if csrf is not None:
         csrf.exempt(api.bp)
     register_nav(app, "steering.overview", _l("Results"), (CENTRAL, LOCAL, ADMIN), order=20)
+    from steering import home
+
+    register_home_panel(app, HomePanel("steering/_home_steering.html", (CENTRAL, LOCAL),
+                                       home.steering_context, order=5))
     _init_action_plan(app)
     app.jinja_env.globals.setdefault("steering_reason", _reason_text)
 

@@ -26,8 +26,13 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     register_nav(app, "survey.index", _l("Surveys"), (PUBLIC,), order=10)
     register_nav(app, "survey_admin.waves", _l("Survey waves"), (MODERATOR, ADMIN), order=60)
-    register_home_panel(
-        app, HomePanel("survey/_home_panel.html", (PUBLIC,), home_panel_context, order=10)
-    )
+    from survey import home
+
+    for panel in (
+        HomePanel("survey/_home_panel.html", (PUBLIC,), home_panel_context, order=10),
+        HomePanel("survey/_home_waves.html", (MODERATOR, ADMIN), home.waves_context, 15),
+        HomePanel("survey/_home_answer.html", (AUTHENTICATED,), home.answer_context, 95),
+    ):
+        register_home_panel(app, panel)
     app.cli.add_command(survey_cli)
     init_editor(app)

@@ -55,8 +55,8 @@ def create_wave(
     if mode == INVITATION_CODES and not ask_district:
         raise WaveError("invitation codes are made per district")
     wave = Wave(
-        name_sv=name, name_en=name_en, instrument=instrument, opens_on=opens_on, closes_on=closes_on,
-        state=STATE_DRAFT, mode=mode, ask_district=ask_district,
+        name_sv=name, name_en=name_en, instrument=instrument, opens_on=opens_on,
+        closes_on=closes_on, state=STATE_DRAFT, mode=mode, ask_district=ask_district,
         ask_service_area=ask_service_area, ask_staff_role=ask_staff_role,
     )
     wave.dimensions = list(dimensions)
