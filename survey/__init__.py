@@ -20,10 +20,12 @@ def init_app(app: Flask) -> None:
     from survey.admin_views import bp as admin_bp
     from survey.cli import survey_cli
     from survey.editor_views import init_editor
+    from survey.tokens import display_code
     from survey.views import bp, home_panel_context
 
     app.register_blueprint(bp)
     app.register_blueprint(admin_bp)
+    app.jinja_env.filters["code_display"] = display_code
     register_nav(app, "survey.index", _l("Surveys"), (PUBLIC,), order=10)
     register_nav(app, "survey_admin.waves", _l("Survey waves"), (MODERATOR, ADMIN), order=60)
     from survey import home

@@ -29,9 +29,18 @@ from core.i18n import _, _l
 from core.org import Dimension, District, ServiceArea, StaffRole, list_active
 from core.spreadsheet import spreadsheet_text
 from survey import codes as code_services
+from survey import qr
 from survey import waves as wave_services
 from survey.forms import CodesForm, WaveDatesForm, WaveForm
-from survey.models import INVITATION_CODES, OPEN, STATE_OPEN, CodeBatch, Instrument, Wave
+from survey.models import (
+    INVITATION_CODES,
+    OPEN,
+    OPEN_LINK,
+    STATE_OPEN,
+    CodeBatch,
+    Instrument,
+    Wave,
+)
 from survey.queries import (
     headcounts,
     list_instruments,
@@ -272,6 +281,15 @@ def _all_codes(db, wave: Wave) -> list:
     ]
 
 
+def _notes(wave: Wave, codes: list) -> list[tuple]:
+    """(code, the link its QR code opens, that QR code as SVG) for each printed note."""
+    notes = []
+    for code in codes:
+        link = qr.code_url(wave.id, code.code)
+        notes.append((code, link, qr.qr_svg(link)))
+    return notes
+
+
 def _not_listable(wave: Wave):
     """Why codes are not listed once the wave takes answers (409: the wave's state)."""
     return render_template(
@@ -289,10 +307,11 @@ def print_codes(wave_id: int):
     wave = _wave_or_404(wave_id)
     if not code_services.codes_may_be_listed(db, wave, date.today()):
         return _not_listable(wave)
-    url = url_for("survey.start", wave_id=wave.id, _external=True)
     return render_template(
-        "survey/admin/codes_print.html", wave=wave, codes=_district_filter(_all_codes(db, wave)),
-        url=url, districts=list_active(db, District), refused=False, batch=None,
+        "survey/admin/codes_print.html", wave=wave,
+        codes=_notes(wave, _district_filter(_all_codes(db, wave))),
+        url=qr.start_url(wave.id), districts=list_active(db, District), refused=False,
+        batch=None,
     )
 
 
@@ -311,13 +330,26 @@ def print_batch(wave_id: int, batch_id: int):
         return _not_listable(wave)
     codes = code_services.batch_codes(db, batch)
     once = not code_services.codes_may_be_listed(db, wave, today)
+    notes = _notes(wave, codes)
     code_services.mark_shown(db, wave, batch, today)
     db.commit()
-    url = url_for("survey.start", wave_id=wave.id, _external=True)
     return render_template(
-        "survey/admin/codes_print.html", wave=wave, codes=codes, url=url, districts=[],
-        refused=False, batch=batch, once=once,
+        "survey/admin/codes_print.html", wave=wave, codes=notes, url=qr.start_url(wave.id),
+        districts=[], refused=False, batch=batch, once=once,
     )
+
+
+@bp.get("/waves/<int:wave_id>/poster")
+@requires(MODERATOR)
+def poster(wave_id: int):
+    """A printable A4 poster of an open-link wave: its address and QR code, the closing date
+    and the promise of anonymity, for notice boards and staff rooms."""
+    wave = _wave_or_404(wave_id)
+    if wave.mode != OPEN_LINK:
+        abort(404)
+    link = qr.start_url(wave.id)
+    return render_template("survey/admin/poster.html", wave=wave, link=link,
+                           qr_code=qr.qr_svg(link, "qr poster-qr"))
 
 
 @bp.get("/waves/<int:wave_id>/codes.csv")
@@ -328,16 +360,17 @@ def codes_csv(wave_id: int):
     wave = _wave_or_404(wave_id)
     if not code_services.codes_may_be_listed(db, wave, date.today()):
         return _not_listable(wave)
-    url = url_for("survey.start", wave_id=wave.id, _external=True)
+    url = qr.start_url(wave.id)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow([_("Code"), _("District"), _("Service area"), _("Role"), _("Batch"),
-                     _("Address")])
+                     _("Address"), _("Link with the code (for a QR code)")])
     for code in _district_filter(_all_codes(db, wave)):
         batch = code.batch
         writer.writerow([spreadsheet_text(cell) for cell in (
             code.code, batch.district.name, batch.service_area.name if batch.service_area else "",
-            batch.staff_role.name if batch.staff_role else "", batch.id, url,
+            batch.staff_role.name if batch.staff_role else "", str(batch.id), url,
+            qr.code_url(wave.id, code.code),
         )])
     filename = f"codes-wave-{wave.id}.csv"
     return Response(

@@ -181,6 +181,10 @@ def start(wave_id: int):
     codes = wave.mode == INVITATION_CODES
     errors: dict[str, object] = {}
     values = dict(request.form) if request.method == "POST" else _unit_values(held, choices)
+    if request.method == "GET" and codes and request.args.get("code"):
+        # the link of a printed note's QR code: the code is filled in, and spent only when
+        # the respondent starts (GET never spends it)
+        values["code"] = display_code(normalize_code(request.args.get("code")))
     if request.method == "POST" and codes and held is not None:
         return redirect(_after_start(wave, then), code=303)  # the code is accepted already
     if request.method == "POST":
