@@ -74,6 +74,7 @@ def filename(table: Table, fmt: str) -> str:
 
 def send_table(table: Table, fmt: str) -> Response:
     body: str | bytes = to_csv(table) if fmt == "csv" else to_xlsx(table)
-    response = Response(body, mimetype=MIME[fmt])
+    # content_type is sent as given (a mimetype would get a second "; charset=utf-8")
+    response = Response(body, content_type=MIME[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="{filename(table, fmt)}"'
     return response
