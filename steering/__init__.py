@@ -30,6 +30,16 @@ def init_app(app: Flask) -> None:
                                        home.steering_context, order=5))
     _init_action_plan(app)
     app.jinja_env.globals.setdefault("steering_reason", _reason_text)
+    app.jinja_env.filters["counted"] = counted
+
+
+def counted(texts) -> list[tuple[str, int]]:
+    """Each distinct text once with how many times it occurs, the most frequent first (ties
+    in the order given): free-text answers written word for word by several people."""
+    from collections import Counter
+
+    counts = Counter(texts)
+    return sorted(counts.items(), key=lambda item: -item[1])
 
 
 def _init_action_plan(app: Flask) -> None:
