@@ -101,7 +101,9 @@ def our_statements(instance, wave_id: int) -> dict[str, int]:
 
 def our_export(rows: int) -> dict:
     """Store ``rows`` responses through ``survey.services.store_responses`` (batches of
-    5,000) and time ``survey.export.write_csv`` of the whole wave into a file."""
+    5,000), close the wave (results exist only for closed waves) and time
+    ``survey.export.write_csv`` of the whole wave into a file, its disclosure pattern
+    included."""
     from datetime import date
 
     from sqlalchemy import select
@@ -113,6 +115,7 @@ def our_export(rows: int) -> dict:
     from survey.services import NewResponse, store_responses
     from survey.spec import instrument_spec
     from survey.units import Unit
+    from survey.waves import close_wave
 
     instance = make_instance(prefix="bench-export-")
     try:
@@ -134,6 +137,8 @@ def our_export(rows: int) -> dict:
                 store_responses(db, wave_id, spec, batch)
                 db.commit()
             inserted = time.perf_counter() - started
+            close_wave(db, wave)
+            db.commit()
             target = OUT / "ours-export.csv"
             started = time.perf_counter()
             with open(target, "w", encoding="utf-8", newline="") as stream:

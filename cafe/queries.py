@@ -223,18 +223,18 @@ def area_figures(
     ]
 
 
-def note_word_frequencies(
-    db: Session,
-    cafe_ids: Iterable[int] | None = None,
-    district_ids: Iterable[int] | None = None,
-    development_area_id: int | None = None,
-    kinds: Iterable[str] | None = None,
-    min_length: int = 3,
-    top: int | None = 50,
-) -> list[tuple[str, int]]:
-    """(word, count) over the selected notes' (already masked) text, most frequent first."""
+def _chosen_notes(
+    columns: tuple,
+    cafe_ids: Iterable[int] | None,
+    district_ids: Iterable[int] | None,
+    development_area_id: int | None,
+    kinds: Iterable[str] | None,
+) -> Select:
+    """``columns`` of the live notes the filters choose (a development area takes the notes
+    tagged with it and the notes of its rounds)."""
     stmt = _cafe_filter(
-        select(Note.text)
+        select(*columns)
+        .select_from(Note)
         .join(CafeTable, Note.table_id == CafeTable.id)
         .where(Note.deleted.is_(False)),
         cafe_ids, district_ids, CafeTable.cafe_id,
@@ -249,7 +249,53 @@ def note_word_frequencies(
             Note.id.in_(tagged)
             | (Round.development_area_id == development_area_id)
         )
+    return stmt
+
+
+def note_word_frequencies(
+    db: Session,
+    cafe_ids: Iterable[int] | None = None,
+    district_ids: Iterable[int] | None = None,
+    development_area_id: int | None = None,
+    kinds: Iterable[str] | None = None,
+    min_length: int = 3,
+    top: int | None = 50,
+) -> list[tuple[str, int]]:
+    """(word, count) over the selected notes' (already masked) text, most frequent first."""
+    stmt = _chosen_notes((Note.text,), cafe_ids, district_ids, development_area_id, kinds)
     return word_frequencies(db.scalars(stmt), min_length=min_length, top=top)
+
+
+def chosen_note_ids(
+    cafe_ids: Iterable[int] | None = None,
+    district_ids: Iterable[int] | None = None,
+    development_area_id: int | None = None,
+    round_id: int | None = None,
+) -> Select:
+    """The ids of the live notes the filters choose."""
+    stmt = _chosen_notes((Note.id,), cafe_ids, district_ids, development_area_id, None)
+    return stmt.where(Note.round_id == round_id) if round_id is not None else stmt
+
+
+def note_participants(
+    db: Session,
+    cafe_ids: Iterable[int] | None = None,
+    district_ids: Iterable[int] | None = None,
+    development_area_id: int | None = None,
+    round_id: int | None = None,
+    *,
+    without: Select | None = None,
+) -> int:
+    """The people behind the selected notes (less the notes ``without`` selects): the head
+    counts of the tables that wrote at least one of them (a table whose count was not
+    entered adds nothing)."""
+    stmt = _chosen_notes((Note.table_id,), cafe_ids, district_ids, development_area_id, None)
+    if round_id is not None:
+        stmt = stmt.where(Note.round_id == round_id)
+    if without is not None:
+        stmt = stmt.where(Note.id.not_in(without))
+    tables = select(CafeTable.participants).where(CafeTable.id.in_(stmt.distinct()))
+    return int(sum(n or 0 for n in db.scalars(tables)))
 
 
 def idea_status_counts(db: Session, district_ids: Iterable[int] | None = None) -> dict[str, int]:

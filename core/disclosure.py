@@ -6,23 +6,32 @@ of these cells": row and column totals, a parent unit and its children, a filter
 and its margins). :func:`suppress` decides which cells may be shown:
 
 * **primary**: a cell with ``0 < n < minimum`` is suppressed (reason ``"below_minimum"``);
-* **zeros** are published: a cell with ``n == 0`` describes nobody, and its figures are empty
-  anyway. Zero cells are never used as complementary cells (hiding them protects nothing);
-* **complementary**: more cells (reason ``"complementary"``) are suppressed until no primary
-  cell can be worked out from published cells through any chain of the declared relations,
-  not even with what the reasons reveal (a "fewer than m" cell holds 1..m-1 people, any other
-  suppressed cell at least m). See :mod:`core.disclosure_engine` for the method.
+  with ``hide_zeros`` (participation while a wave is open) zero cells are too, so that a
+  count growing from nothing cannot tell who answered first;
+* **zeros** are otherwise published: a cell with ``n == 0`` describes nobody, and its figures
+  are empty anyway. Zero cells are never used as complementary cells (hiding them protects
+  nothing);
+* **complementary**: more cells (reason ``"complementary"``) are suppressed until no group
+  under the minimum can be worked out from the published cells through any chain of the
+  declared relations: not a primary cell, and not several hidden parts of one relation taken
+  together (a district of 44 with areas of 40, 2 and 2 may not publish the 40: the district
+  minus it leaves 4 people). The reader is assumed to know what the reasons reveal (a "fewer
+  than m" cell holds ``1..m-1`` people, ``0..m-1`` with ``hide_zeros``; any other suppressed
+  cell at least m) and the ``upper`` bounds given (headcounts). See
+  :mod:`core.disclosure_engine` for the method, which also protects the answer counts a
+  question publishes beside its count.
 
 What callers must do: put every figure of one scope (everything a reader can see together,
 including all filter combinations a user can choose) into ONE call, with all its relations; hide
 both ``n`` and all figures of a suppressed cell; render the reason instead of a number. The
 decision uses ``n`` only, and protects every figure that adds up like ``n`` (answer counts per
-value, sums of scores) because recoverability depends only on which cells are hidden. When the
-n behind a figure differs between figures (questions people may skip), run one call per figure
-with that figure's n.
+value, sums of scores) from exact recovery because that depends only on which cells are
+hidden. When the n behind a figure differs between figures (questions people may skip), run
+one pattern per figure with that figure's n (``core.disclosure_engine.protect`` with
+``answers``, as ``steering.suppression`` does).
 
-Cost: one call takes a few milliseconds for small tables and about 0.1-0.5 s for a few
-hundred cells of which many are small (a 14 x 6 table, a 500-unit tree); cache per scope.
+Cost: one call takes a few milliseconds for small tables and up to a few tenths of a second for
+a few hundred cells of which many are small (a 14 x 6 table, a 500-unit tree); cache per scope.
 
 Shapes: :func:`suppress_table` (rows x columns with margins), :func:`suppress_cube` (any number
 of crossed dimensions with margins, e.g. area x role x tenure), :func:`suppress_hierarchy`
@@ -93,16 +102,20 @@ class Thresholds:
 
 
 def suppress(cells: Iterable[Cell], relations: Iterable[SumRelation] = (),
-             minimum: int = DEFAULT_MINIMUM, *, protect_intervals: bool = True
-             ) -> SuppressionResult:
+             minimum: int = DEFAULT_MINIMUM, *, protect_intervals: bool = True,
+             hide_zeros: bool = False, upper: Mapping[Hashable, int] | None = None,
+             keep: Iterable[Hashable] = ()) -> SuppressionResult:
     """Apply primary and complementary suppression to one scope.
 
-    Guarantees, for the returned outcome: (1) every cell with ``0 < n < minimum`` is suppressed;
-    (2) no such cell's ``n`` (nor any figure that adds up over the relations) is a linear
-    combination of published cells through the relations; (3) with ``protect_intervals`` (the
-    default), no such cell is pinned to a single whole number by the relations together with
-    the bounds the reasons reveal, unless every non-zero cell connected to it is already hidden;
-    (4) with no cell below the minimum nothing is suppressed; (5) zero cells are published.
+    Guarantees, for the returned outcome: (1) every cell with ``0 < n < minimum`` is suppressed
+    (with ``hide_zeros`` every cell with ``n < minimum``); (2) no such cell's ``n``, and no sum
+    of several such cells that are hidden parts of one relation, is a linear combination of
+    published cells through the relations; (3) with ``protect_intervals`` (the default), none
+    of them is pinned to a single value by the relations together with the bounds the reasons
+    reveal and the ``upper`` bounds (e.g. headcounts by key), unless every non-zero cell
+    connected to it is already hidden; (4) with no cell below the minimum nothing is
+    suppressed; (5) zero cells are published unless ``hide_zeros``. Cells in ``keep`` are
+    hidden for others only when nothing else helps.
     Deterministic: the same input gives the same outcome.
     Raises ValueError on a minimum below 3, duplicate or unknown keys, a negative ``n``, or a
     relation that does not hold for the counts.
@@ -124,8 +137,12 @@ def suppress(cells: Iterable[Cell], relations: Iterable[SumRelation] = (),
             raise ValueError(f"relation for {rel.total!r} does not hold for the counts")
         pairs.append((index[rel.total], [index[p] for p in rel.parts]))
     counts = [int(c.n) for c in cell_list]
-    primary = {i for i, n in enumerate(counts) if 0 < n < minimum}
-    system = RelationSystem(counts, pairs, minimum)
+    floor = 0 if hide_zeros else 1
+    primary = {i for i, n in enumerate(counts) if n < minimum and (n > 0 or hide_zeros)}
+    high = [None if upper is None else upper.get(c.key) for c in cell_list]
+    keep = set(keep)
+    system = RelationSystem(counts, pairs, minimum, floor=floor, high=high,
+                            keep=[c.key in keep for c in cell_list])
     extra = protect(system, primary, intervals=protect_intervals) if primary else set()
     outcomes = []
     for i, cell in enumerate(cell_list):
@@ -157,7 +174,9 @@ def cube_relations(dimensions: Sequence[Sequence[Hashable]]) -> list[SumRelation
 def suppress_cube(counts: Mapping[tuple, int], dimensions: Sequence[Sequence[Hashable]],
                   minimum: int = DEFAULT_MINIMUM, *,
                   figures: Mapping[tuple, Mapping[str, Any]] | None = None,
-                  protect_intervals: bool = True) -> SuppressionResult:
+                  protect_intervals: bool = True, hide_zeros: bool = False,
+                  upper: Mapping[Hashable, int] | None = None,
+                  keep: Iterable[Hashable] = ()) -> SuppressionResult:
     """Suppress a cross-classification given the inner counts (missing inner keys count 0).
 
     Margins are computed here, so they always add up. The result has one outcome per key of
@@ -175,7 +194,8 @@ def suppress_cube(counts: Mapping[tuple, int], dimensions: Sequence[Sequence[Has
         inner = [d if v is TOTAL else [v] for v, d in zip(key, dims, strict=True)]
         totals[key] = sum(counts.get(k, 0) for k in product(*inner))
     cells = [Cell(k, n, figures.get(k, {})) for k, n in totals.items()]
-    return suppress(cells, cube_relations(dims), minimum, protect_intervals=protect_intervals)
+    return suppress(cells, cube_relations(dims), minimum, protect_intervals=protect_intervals,
+                    hide_zeros=hide_zeros, upper=upper, keep=keep)
 
 
 def suppress_table(counts: Sequence[Sequence[int]], minimum: int = DEFAULT_MINIMUM, *,
@@ -213,11 +233,13 @@ def hierarchy_cells(roots: Unit | Sequence[Unit]) -> tuple[list[Cell], list[SumR
 
 
 def suppress_hierarchy(roots: Unit | Sequence[Unit], minimum: int = DEFAULT_MINIMUM, *,
-                       protect_intervals: bool = True) -> SuppressionResult:
+                       protect_intervals: bool = True, hide_zeros: bool = False,
+                       upper: Mapping[Hashable, int] | None = None) -> SuppressionResult:
     """Suppress a tree (e.g. city -> district -> service area -> role); keys must be unique
     across the whole tree. Same guarantees as :func:`suppress`."""
     cells, relations = hierarchy_cells(roots)
-    return suppress(cells, relations, minimum, protect_intervals=protect_intervals)
+    return suppress(cells, relations, minimum, protect_intervals=protect_intervals,
+                    hide_zeros=hide_zeros, upper=upper)
 
 
 def publishable_count(n: int, minimum: int = DEFAULT_MINIMUM, wave_open: bool = False

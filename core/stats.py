@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from scipy import stats as sps
 
@@ -55,7 +56,10 @@ class Moments:
     ci: Interval | None
 
 
+@lru_cache(maxsize=32)
 def _z(confidence: float) -> float:
+    """The normal quantile of a two-sided interval (a handful of confidences are used: kept,
+    as scipy's quantile function costs far more than the interval itself)."""
     if not 0 < confidence < 1:
         raise ValueError("confidence must be between 0 and 1")
     return float(sps.norm.ppf(0.5 + confidence / 2))

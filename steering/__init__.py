@@ -10,7 +10,10 @@ from flask import Flask
 from core.access import ADMIN, CENTRAL, LOCAL
 from core.i18n import _l
 from core.web import HomePanel, register_home_panel, register_nav
-from steering import plan_models  # noqa: F401  (the action plan's tables, for Alembic)
+from steering import (
+    plan_models,  # noqa: F401  (the action plan's tables, for Alembic)
+    stored_patterns,  # noqa: F401  (the stored disclosure patterns)
+)
 
 
 def init_app(app: Flask) -> None:
@@ -31,6 +34,11 @@ def init_app(app: Flask) -> None:
     _init_action_plan(app)
     app.jinja_env.globals.setdefault("steering_reason", _reason_text)
     app.jinja_env.filters["counted"] = counted
+    # the raw responses export (survey package) coarsens its rows with the same pattern
+    from steering.data import hidden_units
+    from survey.export import PUBLISHED_PATTERN
+
+    app.extensions[PUBLISHED_PATTERN] = hidden_units
 
 
 def counted(texts) -> list[tuple[str, int]]:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.org import District, ServiceArea, StaffRole
+from steering.data import REASON_WAVE_OPEN
 from steering.figures import QuestionRow
 from steering.overview import BY_AREA, Overview
 from steering.tables import reason_text
@@ -83,9 +84,14 @@ def question_json(row: QuestionRow) -> dict[str, Any]:
 
 
 def unit_json(report: UnitReport) -> dict[str, Any]:
+    """A unit's figures; while the wave is open only its participation (``results_hidden``
+    says why there is nothing else)."""
     rate = report.rate
+    results_hidden = REASON_WAVE_OPEN if report.results.is_open else None
     return {
         "wave": wave_json(report.wave),
+        "results_hidden": results_hidden,
+        "results_hidden_text": reason_text(results_hidden) if results_hidden else None,
         "unit": {"district": report.district.code,
                  "service_area": report.area.code if report.area else None,
                  "staff_role": report.role.code if report.role else None},

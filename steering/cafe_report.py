@@ -2,8 +2,11 @@
 café, one of its rounds, or a development area, for the cafés a user may see.
 
 Idea and note counts describe what tables wrote, not people, so they are shown as counted.
-Note words are free text: the word cloud is shown only when the participants behind the
-chosen notes reach ``MIN_GROUP_SIZE_FREE_TEXT``."""
+Note words are free text: a word cloud (and its word table) is shown only when the
+participants behind the notes it is made of reach ``MIN_GROUP_SIZE_FREE_TEXT``: the head
+counts of the tables that wrote them, not of the whole café. The words of the wider choice it
+narrows (all cafés, the café, the café without a round or area filter) minus its own words
+are the words of the other notes: their participants must be none or enough as well."""
 
 from __future__ import annotations
 
@@ -16,8 +19,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cafe.idea_models import IDEA_STATUSES, Idea
-from cafe.models import Cafe, CafeTable, Note, Round
-from cafe.queries import CafeFigures, cafe_figures, note_word_frequencies, round_figures
+from cafe.models import Cafe, Note, Round
+from cafe.queries import CafeFigures, cafe_figures, chosen_note_ids, note_participants
 from cafe.texts import IDEA_STATUS_LABELS
 from core.i18n import _
 from core.org import DevelopmentArea
@@ -84,26 +87,33 @@ def build_cafe_report(db: Session, district_ids: Iterable[int] | None, *,
 
 def _cloud(db: Session, report: CafeReport, district_ids: list[int] | None) -> None:
     minimum = int(current_app.config["MIN_GROUP_SIZE_FREE_TEXT"])
-    if report.round is not None:
-        figures = next((r for r in round_figures(db, report.round.cafe_id)
-                        if r.round_id == report.round.id), None)
-        report.participants = figures.participants if figures else 0
-        texts = db.scalars(select(Note.text).join(CafeTable, Note.table_id == CafeTable.id)
-                           .where(Note.round_id == report.round.id, Note.deleted.is_(False)))
-        words = word_frequencies(texts, top=60)
-    else:
-        cafe_ids = [report.cafe.cafe_id] if report.cafe else [c.cafe_id for c in report.cafes]
-        report.participants = sum(c.participants for c in report.cafes
-                                  if c.cafe_id in cafe_ids)
-        words = note_word_frequencies(db, cafe_ids=cafe_ids, district_ids=district_ids,
-                                      development_area_id=report.area.id if report.area
-                                      else None, top=60) if cafe_ids else []
-    if report.participants < minimum:
+    cafe_ids = [report.cafe.cafe_id] if report.cafe else [c.cafe_id for c in report.cafes]
+    if not cafe_ids:
         report.cloud_reason = "free_text"
         return
-    report.words = words
-    if words:
-        report.cloud = charts.word_cloud(words, _("Common words in the café notes"))
+    chosen = {"cafe_ids": cafe_ids, "district_ids": district_ids,
+              "development_area_id": report.area.id if report.area else None,
+              "round_id": report.round.id if report.round else None}
+    report.participants = note_participants(db, **chosen)
+    # the choice one step wider: without the round or area filter, else all visible cafés
+    if chosen["round_id"] is not None or chosen["development_area_id"] is not None:
+        wider = {"cafe_ids": cafe_ids, "district_ids": district_ids}
+    elif report.cafe is not None:
+        wider = {"cafe_ids": [c.cafe_id for c in report.cafes], "district_ids": district_ids}
+    else:
+        wider = None
+    rest = note_participants(db, **wider, without=chosen_note_ids(**chosen)) if wider else 0
+    if report.participants < minimum or 0 < rest < minimum:
+        report.cloud_reason = "free_text"
+        return
+    texts = db.scalars(_chosen_texts(chosen))
+    report.words = word_frequencies(texts, top=60)
+    if report.words:
+        report.cloud = charts.word_cloud(report.words, _("Common words in the café notes"))
+
+
+def _chosen_texts(chosen: dict):
+    return select(Note.text).where(Note.id.in_(chosen_note_ids(**chosen)))
 
 
 def cafe_rounds(db: Session, cafe_id: int) -> list[Round]:

@@ -24,11 +24,11 @@ from core.stats_tests import (
 )
 from steering.data import Key, WaveResults, load_wave, valid_counts
 from steering.figures import QuestionRow, higher_is_better, question_scale
-from survey.models import NOT_PUBLISHED, Wave
+from survey.models import CLOSED, NOT_PUBLISHED, Wave
 from survey.queries import list_waves
 
-__all__ = ["DOWN", "NO_CLEAR_CHANGE", "UP", "Change", "mark_changes", "previous_wave",
-           "report_waves"]
+__all__ = ["DOWN", "NO_CLEAR_CHANGE", "UP", "Change", "closed_waves", "mark_changes",
+           "previous_wave", "report_waves"]
 
 
 @dataclass(frozen=True)
@@ -48,9 +48,15 @@ def report_waves(db: Session) -> list[Wave]:
     return [w for w in reversed(list_waves(db)) if w.status(today) != NOT_PUBLISHED]
 
 
+def closed_waves(db: Session) -> list[Wave]:
+    """Waves whose results exist (they have closed), oldest first."""
+    today = date.today()
+    return [w for w in report_waves(db) if w.status(today) == CLOSED]
+
+
 def previous_wave(db: Session, wave: Wave) -> Wave | None:
-    """The latest published wave that opened before ``wave``."""
-    earlier = [w for w in report_waves(db) if w.opens_on < wave.opens_on and w.id != wave.id]
+    """The latest closed wave that opened before ``wave``."""
+    earlier = [w for w in closed_waves(db) if w.opens_on < wave.opens_on and w.id != wave.id]
     if not earlier:
         return None
     return earlier[-1]

@@ -1,11 +1,17 @@
 """One wave's results as the reports read them: answer counts per unit of the scope, read
-from the survey package's counters (never raw responses), and the disclosure pattern that
-decides what may be shown (``steering.suppression``).
+from the survey package's counters (never raw responses), and the disclosure patterns that
+decide what may be shown (``steering.suppression``). This is the one place the patterns are
+built: pages, CSV/XLSX, the print report, the JSON API, sub-goal indicators and the raw
+responses export all read them from here.
+
+Results exist only for closed waves. While a wave is open (or not yet open) nothing but
+participation is read: response counts per unit, under a pattern that hides every count under
+the minimum, zero included, so that watching the counts grow cannot tell who just answered.
 
 Unit keys are ``(district id, service area id, staff role id)`` with ``TOTAL`` for "all" and
 0 for "not stated"; a key has ``TOTAL`` for the area or the role (see ``scope_keys``).
-Suppression patterns are cached per app by the counts they were computed from, so a page
-view pays for them once per change of the data (a closed wave: once)."""
+Results are cached per app by a stamp of the wave's counters, so a page view pays for the
+patterns once per change of the data (a closed wave: once)."""
 
 from __future__ import annotations
 
@@ -15,22 +21,37 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from threading import Lock
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.disclosure import REASON_BELOW_MINIMUM, TOTAL, suppress_hierarchy
+from core.disclosure import REASON_BELOW_MINIMUM, TOTAL, hierarchy_cells
 from core.disclosure import Unit as FreeTextUnit
+from core.disclosure_engine import RelationSystem, protect
 from core.limits import check_results_units
 from core.org import District, ServiceArea, StaffRole, list_active
-from steering.suppression import Dims, Key, cube_totals, suppress_scope
-from survey.models import CANNOT_ANSWER, OPEN, ResponseCount, Rollup, Wave
-from survey.queries import response_counts, wave_instrument
+from steering import stored_patterns
+from steering.suppression import Dims, Key, cube_totals, suppress_question, suppress_scope
+from survey.export import Hidden
+from survey.models import (
+    AGREEMENT,
+    CANNOT_ANSWER,
+    CHOICE,
+    CLOSED,
+    COUNTED_TYPES,
+    NUMBER,
+    SCALE_0_10,
+    YES_NO,
+    ResponseCount,
+    Rollup,
+    Wave,
+)
+from survey.queries import headcounts, response_counts, wave_instrument
 from survey.spec import InstrumentSpec, QuestionSpec
+from survey.waves import mark_results_shown
 
-#: the reason shown for a count withheld because the wave is still open
+#: the reason shown for every figure of a wave that is still open
 REASON_WAVE_OPEN = "wave_open"
-CACHE_SIZE = 256
 RESULTS_CACHE_SIZE = 12
 _lock = Lock()
 
@@ -51,29 +72,31 @@ def unit_key(district_id: int | None, area_id: int | None = None,
 
 @dataclass
 class WaveResults:
-    """Counts of one wave over the whole scope, with its disclosure pattern."""
+    """Counts of one wave over the whole scope, with its disclosure patterns. For a wave
+    that is not closed, ``answers`` is empty and ``hidden`` is the participation pattern."""
 
     wave: Wave
     spec: InstrumentSpec
     dims: Dims
     minimum: int
-    is_open: bool
+    closed: bool
     inner: dict[Key, int]  #: responses per (district, area, role)
     n: dict[Key, int]  #: responses per scope key
     answers: dict[int, dict[Key, Counts]]  #: question id -> scope key -> value -> count
     hidden: dict[Key, str]  #: scope key -> reason, for the response counts
-    answered: dict[int, dict[Key, int]]  #: question id -> inner cell -> people who answered
+    staff: dict[Key, int]  #: headcounts by scope key (a reader's bounds)
     _question_hidden: dict[int, dict[Key, str]] = field(default_factory=dict)
     #: figures computed from these counts, shared by the copies the cache hands out
     memo: dict[Hashable, object] = field(default_factory=dict)
 
+    @property
+    def is_open(self) -> bool:
+        """True until the wave has closed: only participation is shown."""
+        return not self.closed
+
     def reason(self, key: Key) -> str | None:
-        """Why a unit's figures are not shown, or None when they are."""
-        if key in self.hidden:
-            return self.hidden[key]
-        if self.is_open and self.n.get(key, 0) < self.minimum:
-            return REASON_WAVE_OPEN if self.n.get(key, 0) == 0 else REASON_BELOW_MINIMUM
-        return None
+        """Why a unit's response count is not shown, or None when it is."""
+        return self.hidden.get(key)
 
     def count(self, key: Key) -> int | None:
         """The published response count of a unit, or None."""
@@ -81,27 +104,32 @@ class WaveResults:
 
     def question_reason(self, question_id: int, key: Key) -> str | None:
         """Why one question's figures of a unit are hidden (its own n may be smaller than
-        the unit's: people skip questions), or None."""
+        the unit's: people skip questions, or cannot answer), or None."""
+        if not self.closed:
+            return REASON_WAVE_OPEN
         unit = self.reason(key)
         if unit:
             return unit
-        hidden = self.question_hidden(question_id)
-        if key in hidden:
-            return hidden[key]
-        answered = sum(self.answers.get(question_id, {}).get(key, {}).values())
-        return REASON_BELOW_MINIMUM if 0 < answered < self.minimum else None
+        return self.question_hidden(question_id).get(key)
 
     def question_hidden(self, question_id: int) -> dict[Key, str]:
-        """The pattern for one question's answer counts, started from the unit pattern."""
-        if question_id not in self._question_hidden:
-            counts = self.answered.get(question_id, {})
-            if counts == {k: v for k, v in self.inner.items() if v}:
-                self._question_hidden[question_id] = self.hidden
-            else:
-                self._question_hidden[question_id] = cached_pattern(
-                    ("q", self.wave.id, question_id), counts, self.dims, self.minimum,
-                    tuple(sorted(self.hidden, key=repr)))
-        return self._question_hidden[question_id]
+        """The pattern for one question's answers, started from the unit pattern."""
+        if not self.closed:
+            raise ValueError("an open wave has no answer figures")
+        with _lock:
+            found = self._question_hidden.get(question_id)
+        if found is None:
+            found = _question_pattern(self, question_id)
+            with _lock:
+                self._question_hidden[question_id] = found
+        return found
+
+    def hidden_units(self) -> Hidden:
+        """What the wave's figures hide: the unit pattern and the pattern of every counted
+        question (what the raw responses export must follow)."""
+        return Hidden(frozenset(self.hidden),
+                      {q.id: frozenset(self.question_hidden(q.id)) for q in self.spec.questions
+                       if q.type in COUNTED_TYPES})
 
     def counts(self, question_id: int, key: Key) -> Counts:
         return self.answers.get(question_id, {}).get(key, {})
@@ -110,22 +138,43 @@ class WaveResults:
         return self.spec.by_id[question_id]
 
 
-def cached_pattern(tag: Hashable, counts: dict[Key, int], dims: Dims, minimum: int,
-                   start: tuple = ()) -> dict[Key, str]:
-    """``suppress_scope`` memoised on everything its result depends on."""
-    signature = (tag, minimum, tuple(sorted(counts.items(), key=repr)),
-                 tuple(tuple(d) for d in dims), start)
-    cache: OrderedDict = current_app.extensions.setdefault("steering_patterns", OrderedDict())
-    with _lock:
-        if signature in cache:
-            cache.move_to_end(signature)
-            return cache[signature]
-    pattern = suppress_scope(counts, dims, minimum, start)
-    with _lock:
-        cache[signature] = pattern
-        while len(cache) > CACHE_SIZE:
-            cache.popitem(last=False)
-    return pattern
+def _question_pattern(results: WaveResults, question_id: int) -> dict[Key, str]:
+    question = results.spec.by_id.get(question_id)
+    by_key = results.answers.get(question_id, {})
+    valid: dict[Key, dict[Hashable, int]] = {}
+    cannot: dict[Key, int] = {}
+    measures: dict[Key, dict[Hashable, float]] = {}
+    for key, counts in by_key.items():
+        valid[key] = {v: c for v, c in counts.items() if v != CANNOT_ANSWER}
+        cannot[key] = counts.get(CANNOT_ANSWER, 0)
+    numeric = question is not None and question.type == NUMBER
+    if numeric:
+        # a numeric question publishes a mean and a spread, not its distribution: the sums
+        # of the answers and of their squares add up like counts
+        for key, counts in valid.items():
+            measures[key] = {"sum": float(sum(v * c for v, c in counts.items())),
+                             "squares": float(sum(v * v * c for v, c in counts.items()))}
+            valid[key] = {"answers": sum(counts.values())}
+    allows_cannot = question is None or question.allow_cannot_answer or any(cannot.values())
+    return suppress_question(
+        valid, results.dims, results.minimum, units=results.n, unit_hidden=results.hidden,
+        other=cannot if allows_cannot else None, measures=measures if numeric else None,
+        upper=results.staff, values=_answer_values(question))
+
+
+def _answer_values(question: QuestionSpec | None) -> list[int]:
+    """Every answer a question offers (its distribution lists them all)."""
+    if question is None:
+        return []
+    if question.type == AGREEMENT:
+        return list(range(1, (question.points or 5) + 1))
+    if question.type == SCALE_0_10:
+        return list(range(0, 11))
+    if question.type == YES_NO:
+        return [0, 1]
+    if question.type == CHOICE:
+        return [o.value for o in question.options]
+    return []
 
 
 def _dims(db: Session, inner: dict[Key, int]) -> Dims:
@@ -167,44 +216,97 @@ def _version(db: Session, wave_id: int) -> tuple:
 
 
 def load_wave(db: Session, wave: Wave, today: date | None = None) -> WaveResults:
-    """A wave's counters aggregated over the scope, with their disclosure pattern. Kept per
-    app while the counters stay the same (a closed wave's report is computed once)."""
+    """A wave's counters aggregated over the scope, with their disclosure patterns. Kept per
+    app while the counters stay the same. A closed wave's patterns are computed once, when
+    its results are first read, and stored (``steering.stored_patterns``); that first read
+    also records that the results have been shown (the wave cannot be reopened)."""
     minimum = int(current_app.config["MIN_GROUP_SIZE"])
-    is_open = wave.status(today or date.today()) == OPEN
-    signature = (wave.id, minimum, is_open, _version(db, wave.id))
+    closed = wave.status(today or date.today()) == CLOSED
+    version = _version(db, wave.id)
+    signature = (wave.id, minimum, closed, version)
     cache: OrderedDict = current_app.extensions.setdefault("steering_results", OrderedDict())
     with _lock:
         found = cache.get(signature)
-        if found is not None:
+    if found is not None and (wave.results_shown or not closed):
+        with _lock:
             cache.move_to_end(signature)
-            return replace(found, wave=wave)
-    results = _read_wave(db, wave, minimum, is_open)
+        return replace(found, wave=wave)
+    stamp = repr(version)
+    stored = stored_patterns.read(db, wave.id, minimum, stamp) if closed else None
+    results = found or _read_wave(db, wave, minimum, closed, stored)
+    if closed and (stored is None or not wave.results_shown):
+        _record(db, wave, results, stamp, store=stored is None)
     with _lock:
         cache[signature] = results
+        cache.move_to_end(signature)
         while len(cache) > RESULTS_CACHE_SIZE:
             cache.popitem(last=False)
-    return results
+    return replace(results, wave=wave)
 
 
-def _read_wave(db: Session, wave: Wave, minimum: int, is_open: bool) -> WaveResults:
+def _record(db: Session, wave: Wave, results: WaveResults, stamp: str, store: bool) -> None:
+    """Store the closed wave's patterns (every counted question's too) and remember that
+    its results are being shown. A page or a download (GET) writes in a transaction of its
+    own, as the request's session is never committed; any other caller writes with its own
+    session and commits it with its work."""
+    questions = {}
+    if store:
+        questions = {q.id: results.question_hidden(q.id) for q in results.spec.questions
+                     if q.type in COUNTED_TYPES}
+
+    def write(session: Session) -> None:
+        if store:
+            stored_patterns.write(session, wave.id, results.minimum, stamp, results.hidden,
+                                  questions)
+        if not wave.results_shown:
+            mark_results_shown(session, wave)
+
+    if has_request_context() and request.method in ("GET", "HEAD"):
+        own = current_app.extensions["db_sessionmaker"]()
+        try:
+            write(own)
+            own.commit()
+        finally:
+            own.close()
+    else:
+        write(db)
+
+
+def _read_wave(db: Session, wave: Wave, minimum: int, closed: bool,
+               stored: tuple[dict[Key, str], dict[int, dict[Key, str]]] | None = None
+               ) -> WaveResults:
     spec = wave_instrument(db, wave)
     answers: dict[int, dict] = {}
-    inner_answers: dict[int, dict[Key, int]] = {}
-    for district, area, role, question_id, value, count in _rollup_rows(db, wave.id):
-        key = (district or 0, area or 0, role or 0)
-        by_key = answers.setdefault(question_id, {})
-        for scope_key in scope_of(key):
-            values = by_key.setdefault(scope_key, {})
-            values[value] = values.get(value, 0) + count
-        cells = inner_answers.setdefault(question_id, {})
-        cells[key] = cells.get(key, 0) + count
+    if closed:  # an open wave's answers are not even read
+        for district, area, role, question_id, value, count in _rollup_rows(db, wave.id):
+            key = (district or 0, area or 0, role or 0)
+            by_key = answers.setdefault(question_id, {})
+            for scope_key in scope_of(key):
+                values = by_key.setdefault(scope_key, {})
+                values[value] = values.get(value, 0) + count
     inner = inner_responses(db, wave)
     dims = _dims(db, inner)
     n = cube_totals(inner, dims)
-    hidden = cached_pattern(("r", wave.id), {k: v for k, v in inner.items() if v}, dims,
-                            minimum)
-    return WaveResults(wave, spec, dims, minimum, is_open, inner, n, answers, hidden,
-                       inner_answers)
+    staff = staff_by_key(db, wave)
+    if stored is not None:
+        return WaveResults(wave, spec, dims, minimum, closed, inner, n, answers, stored[0],
+                           staff, dict(stored[1]))
+    hidden = suppress_scope({k: v for k, v in inner.items() if v}, dims, minimum,
+                            hide_zeros=not closed, upper=staff)
+    return WaveResults(wave, spec, dims, minimum, closed, inner, n, answers, hidden, staff)
+
+
+def staff_by_key(db: Session, wave: Wave) -> dict[Key, int]:
+    """Headcounts by scope key: a district, and a district's service area."""
+    found: dict[Key, int] = {}
+    parts: dict[int, int] = {}
+    for (district, area), count in headcounts(db, wave.id).items():
+        found[unit_key(district, area)] = count
+        if area is not None:
+            parts[district] = parts.get(district, 0) + count
+    for district, total in parts.items():
+        found.setdefault(unit_key(district), total)
+    return found
 
 
 def inner_responses(db: Session, wave: Wave) -> dict[Key, int]:
@@ -216,6 +318,14 @@ def inner_responses(db: Session, wave: Wave) -> dict[Key, int]:
     return inner
 
 
+def hidden_units(db: Session, wave: Wave) -> Hidden:
+    """What the published figures of the closed ``wave`` hide."""
+    results = load_wave(db, wave)
+    if not results.closed:
+        raise ValueError("results exist only for closed waves")
+    return results.hidden_units()
+
+
 def valid_counts(counts: Counts) -> tuple[Counts, int]:
     """(answers on the scale, cannot-answer count)."""
     return ({v: c for v, c in counts.items() if v != CANNOT_ANSWER},
@@ -225,23 +335,33 @@ def valid_counts(counts: Counts) -> tuple[Counts, int]:
 def free_text_hidden(results: WaveResults) -> set[Key]:
     """Units whose free text may NOT be shown: texts are shown for a district or a district's
     service area only (never a role: role texts intersected with area texts would single out
-    a cell), and the tree district -> area is suppressed with the free-text minimum so that a
-    district's texts minus its areas' texts never leave a small group's texts."""
+    a cell), never for a unit whose response count is hidden, and the tree district -> area
+    is suppressed with the free-text minimum, starting from the units hidden already, so that
+    a district's texts minus its areas' texts never leave a small group's texts."""
     minimum = int(current_app.config["MIN_GROUP_SIZE_FREE_TEXT"])
     districts, areas, _roles = results.dims
-    signature = ("free-text", results.wave.id, minimum,
-                 tuple(sorted(((k, v) for k, v in results.n.items() if k[2] is TOTAL), key=repr)))
-    cache: OrderedDict = current_app.extensions.setdefault("steering_patterns", OrderedDict())
+    signature = ("free-text", results.wave.id, minimum)
     with _lock:
-        if signature in cache:
-            return cache[signature]
+        if signature in results.memo:
+            return results.memo[signature]  # type: ignore[return-value]
     trees = [FreeTextUnit((d, TOTAL, TOTAL), results.n.get((d, TOTAL, TOTAL), 0),
                           tuple(FreeTextUnit((d, a, TOTAL), results.n.get((d, a, TOTAL), 0))
                                 for a in areas))
              for d in districts]
-    outcome = suppress_hierarchy(trees, minimum)
-    hidden = {cell.key for cell in outcome if not cell.published}
-    hidden |= {cell.key for cell in outcome if cell.published and (cell.n or 0) < minimum}
+    cells, relations = hierarchy_cells(trees)
+    index = {c.key: i for i, c in enumerate(cells)}
+    system = RelationSystem([c.n for c in cells],
+                            [(index[r.total], [index[p] for p in r.parts]) for r in relations],
+                            minimum)
+    primary = {i for i, c in enumerate(cells) if 0 < c.n < minimum}
+    start = {index[k]: reason for k, reason in results.hidden.items() if k in index}
+    # what a reader knows of a unit hidden for its response count
+    bounds = {i: (1, results.minimum - 1) if reason == REASON_BELOW_MINIMUM
+              else (results.minimum, None) for i, reason in start.items()}
+    extra = protect(system, primary, start=set(start) - primary,
+                    bounds={i: b for i, b in bounds.items() if i not in primary})
+    hidden = {cells[i].key for i in primary | set(start) | extra}
+    hidden |= {c.key for c in cells if c.n < minimum}
     with _lock:
-        cache[signature] = hidden
+        results.memo[signature] = hidden
     return hidden

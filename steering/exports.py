@@ -24,7 +24,7 @@ from steering.scope import (
 from steering.tables import Table, to_csv, to_xlsx
 from steering.unit_report import build_unit_report
 
-TABLE_NAMES = ("overview", *UNIT_TABLES, "ideas", "goals")
+TABLE_NAMES = ("overview", "participation", *UNIT_TABLES, "ideas", "goals")
 MIME = {"csv": "text/csv; charset=utf-8",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -39,14 +39,21 @@ def _scope_ids(db: Session) -> set[int] | None:
 
 def build_table(db: Session, name: str, args: Mapping[str, str]) -> Table:
     """The table ``name`` for the parameters of the page it comes from."""
-    if name == "overview":
+    if name == "overview" or (name == "participation" and not args.get("district")):
         wave = chosen_wave(db)
         if wave is None:
             abort(404)
         visible = {d.id for d in visible_districts(db, current_user())}
-        return build_overview(db, wave, visible, by=args.get("by", "area"),
-                              index_code=args.get("index"),
-                              with_city=sees_city(current_user())).table
+        built = build_overview(db, wave, visible, by=args.get("by", "area"),
+                               index_code=args.get("index"), with_city=sees_city(current_user()))
+        return built.table if name == "overview" else built.participation
+    if name == "participation":
+        district = district_by_code(db, args.get("district", ""))
+        wave = chosen_wave(db)
+        if wave is None:
+            abort(404)
+        area, role = chosen_part(db)
+        return build_unit_report(db, wave, district, area, role, with_texts=False).participation
     if name in UNIT_TABLES:
         district = district_by_code(db, args.get("district", ""))
         wave = chosen_wave(db)

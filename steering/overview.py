@@ -1,7 +1,8 @@
 """The overview: an index for every district crossed with service areas (or staff roles) in
 one wave, as a heatmap and as a table. Local steering groups get their own districts' rows
 only; central and administrators also get the city row. Every cell comes from the wave's
-disclosure pattern, which is the same whoever looks (``steering.data``)."""
+disclosure pattern, which is the same whoever looks (``steering.data``). A wave that has
+not closed shows participation per district instead (every index cell is hidden)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from core.org import District, ServiceArea, StaffRole
 from steering import charts
 from steering.data import Key, WaveResults, load_wave
 from steering.figures import IndexDef, index_value, wave_indexes
+from steering.participation import city_keys, participation_table
 from steering.tables import NUM, Column, Table, Value, reason_text
 from survey.models import Wave
 from survey.queries import headcounts
@@ -47,6 +49,7 @@ class Overview:
     grid: list[list[Value]]
     table: Table
     chart: Markup
+    participation: Table
 
 
 def key_for(by: str, district: int | None, column: int | None) -> Key:
@@ -88,9 +91,13 @@ def build_overview(db: Session, wave: Wave, visible: set[int], *, by: str = BY_A
                                                                     strict=True)})
     heat = [[_heat(v, r, c) for v, c in zip(cells, column_names, strict=True)]
             for cells, r in zip(grid, row_names, strict=True)]
-    chart = charts.heatmap(row_names, column_names, heat, title) if rows else Markup("")
+    chart = charts.heatmap(row_names, column_names, heat, title) \
+        if rows and not results.is_open else Markup("")
+    participation = participation_table(
+        db, results, city_keys(results, visible, with_city),
+        _("Participation by district, %(wave)s", wave=wave.name))
     return Overview(wave, results, by, index, indexes, rows, columns, row_names, column_names,
-                    grid, table, chart)
+                    grid, table, chart, participation)
 
 
 def _cell(results: WaveResults, index: IndexDef | None, key: Key) -> Value:

@@ -3,7 +3,8 @@
 Indices with intervals and a trend over the waves, the question table with change markers
 against the previous wave, strongest and weakest questions, the response rate where a
 headcount is known, and free-text answers with a word cloud where the group is large
-enough. Everything is read from counters and passes the wave's disclosure pattern."""
+enough. Everything is read from counters and passes the wave's disclosure pattern. A wave
+that has not closed has no results: the report then holds participation only."""
 
 from __future__ import annotations
 
@@ -13,14 +14,13 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
-from core.disclosure import TOTAL
 from core.i18n import _, fmt_number
 from core.org import District, ServiceArea, StaffRole
-from core.stats import ResponseRate, response_rate
+from core.stats import ResponseRate
 from core.text import MARKERS, word_frequencies
 from steering import charts
-from steering.changes import mark_changes, report_waves
-from steering.data import Key, WaveResults, free_text_hidden, load_wave, unit_key
+from steering.changes import closed_waves, mark_changes
+from steering.data import REASON_WAVE_OPEN, Key, WaveResults, free_text_hidden, load_wave, unit_key
 from steering.figures import (
     IndexDef,
     IndexFigure,
@@ -30,8 +30,10 @@ from steering.figures import (
     strongest_and_weakest,
     wave_indexes,
 )
+from steering.participation import district_keys, participation_table, rate
+from steering.tables import Table
 from survey.models import FREE_TEXT, Wave
-from survey.queries import free_text_answers, headcounts
+from survey.queries import free_text_answers
 
 #: words of the masking markers ("[namn]" …) are not words anyone wrote
 MARKER_WORDS = tuple(m.strip("[]") for m in MARKERS.values())
@@ -69,6 +71,7 @@ class UnitReport:
     trend_index: IndexDef | None
     trend_chart: Markup
     free_text_reason: str | None
+    participation: Table
     free_texts: list[FreeTextBlock] = field(default_factory=list)
     cloud: Markup = field(default_factory=Markup)
     cloud_words: list[tuple[str, int]] = field(default_factory=list)
@@ -88,6 +91,16 @@ def build_unit_report(db: Session, wave: Wave, district: District,
     results = load_wave(db, wave)
     key = unit_key(district.id, area.id if area else None, role.id if role else None)
     reason = results.reason(key)
+    keys = district_keys(results, district.id) if area is None and role is None else [key]
+    participation = participation_table(
+        db, results, keys, _("Participation, %(wave)s", wave=wave.name))
+    if results.is_open:
+        return UnitReport(
+            wave=wave, results=results, district=district, area=area, role=role, key=key,
+            reason=reason, n=results.count(key), rate=rate(results, key), indexes=[],
+            rows=[], strongest=[], weakest=[], previous=None, trend=[], trend_index=None,
+            trend_chart=Markup(""), free_text_reason=REASON_WAVE_OPEN,
+            participation=participation)
     rows = question_rows(results, key)
     previous_results = mark_changes(db, rows, results, key) if not reason else None
     strongest, weakest = strongest_and_weakest(rows)
@@ -95,39 +108,22 @@ def build_unit_report(db: Session, wave: Wave, district: District,
     trend, trend_index = _trend(db, wave, key, results, previous_results)
     report = UnitReport(
         wave=wave, results=results, district=district, area=area, role=role, key=key,
-        reason=reason, n=results.count(key), rate=_rate(db, results, key), indexes=indexes,
+        reason=reason, n=results.count(key), rate=rate(results, key), indexes=indexes,
         rows=rows, strongest=strongest, weakest=weakest,
         previous=previous_results.wave if previous_results else None, trend=trend,
         trend_index=trend_index, trend_chart=_trend_chart(trend, trend_index, district.name),
-        free_text_reason=None)
+        free_text_reason=None, participation=participation)
     if with_texts:
         _free_texts(db, report)
     return report
 
 
-def _rate(db: Session, results: WaveResults, key: Key) -> ResponseRate | None:
-    """The response rate, only where the count itself is published."""
-    count = results.count(key)
-    district, area, role = key
-    if count is None or role is not TOTAL:
-        return None
-    known = headcounts(db, results.wave.id)
-    if area is TOTAL:
-        staff = known.get((district, None))
-        if staff is None:
-            parts = [n for (d, a), n in known.items() if d == district and a is not None]
-            staff = sum(parts) if parts else None
-    else:
-        staff = known.get((district, area))
-    return response_rate(count, staff)
-
-
 def _trend(db: Session, wave: Wave, key: Key, current: WaveResults,
            previous: WaveResults | None) -> tuple[list[TrendRow], IndexDef | None]:
-    """Index figures of the unit in every opened wave up to ``wave``."""
+    """Index figures of the unit in every closed wave up to ``wave``."""
     rows = []
     first_index = None
-    for w in report_waves(db):
+    for w in closed_waves(db):
         if w.opens_on > wave.opens_on:
             continue
         loaded = current if w.id == wave.id else (
@@ -160,9 +156,6 @@ def _free_texts(db: Session, report: UnitReport) -> None:
     results = report.results
     if report.role is not None:
         report.free_text_reason = "free_text_role"
-        return
-    if results.is_open:
-        report.free_text_reason = "wave_open"
         return
     if report.key in free_text_hidden(results):
         report.free_text_reason = "free_text"

@@ -128,12 +128,19 @@ def wave(wave_id: int):
         if clash is not None:
             form.name.errors.append(_("A wave with this name exists already."))
         else:
-            wave.name_sv = form.name.data.strip()
-            wave.name_en = (form.name_en.data or "").strip()
-            wave.opens_on, wave.closes_on = form.opens_on.data, form.closes_on.data
-            db.commit()
-            flash(_("The wave was saved."), "success")
-            return redirect(url_for(".wave", wave_id=wave.id))
+            try:
+                wave_services.change_dates(wave, form.opens_on.data, form.closes_on.data,
+                                           date.today())
+            except wave_services.ResultsShownError:
+                form.closes_on.errors.append(_(
+                    "The results of this wave have been shown, so it cannot take answers "
+                    "again. Choose a closing date in the past, or make a new wave."))
+            else:
+                wave.name_sv = form.name.data.strip()
+                wave.name_en = (form.name_en.data or "").strip()
+                db.commit()
+                flash(_("The wave was saved."), "success")
+                return redirect(url_for(".wave", wave_id=wave.id))
     codes_form = _codes_form(db) if wave.mode == INVITATION_CODES else None
     return _wave_page(db, wave, form, codes_form), (422 if form.errors else 200)
 
@@ -184,7 +191,12 @@ def _codes_form(db) -> CodesForm:
 def open_wave(wave_id: int):
     db = get_session()
     wave = _wave_or_404(wave_id)
-    wave_services.open_wave(db, wave)
+    try:
+        wave_services.open_wave(db, wave)
+    except wave_services.ResultsShownError:
+        flash(_("The results of this wave have been shown, so it cannot be opened again."),
+              "warning")
+        return redirect(url_for(".wave", wave_id=wave.id))
     db.commit()
     flash(_("The wave is published. Its questionnaire can no longer be changed."), "success")
     return redirect(url_for(".wave", wave_id=wave.id))

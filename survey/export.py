@@ -1,33 +1,64 @@
-"""The raw responses of a wave as CSV, for central analysts and administrators: one row per
-response, the unit as codes and one column per counted question (by question code).
+"""The raw responses of a closed wave as CSV, for central analysts and administrators: one row
+per response, the unit as codes and one column per counted question (by question code).
 
-What keeps it anonymous: no response id (ids are random anyway, and the rows are ordered by
-them, so the order reveals nothing about who answered when), no date (the wave names the
-period), no free text (it is stored apart from the responses and cannot be joined to them;
-reports show it only for large groups). Units — the full combination of district, service
-area, role and extra dimensions — with fewer responses than ``MIN_GROUP_SIZE`` are left out
-altogether, so every exported row shares its unit with at least that many others. Rare
-answer combinations inside an exported unit remain the analyst's responsibility.
+What keeps it anonymous:
 
-One statement reads the rows: answers are pivoted in SQL (``MAX(CASE …)`` per question,
-grouped by response), joined to the counters to leave small units out; the file is written
-as it streams."""
+* no response id (ids are random anyway, and the rows are ordered by them, so the order
+  reveals nothing about who answered when), no date (the wave names the period), no free
+  text (it is stored apart from the responses and cannot be joined to them);
+* the identifying columns are coarsened with the wave's published disclosure pattern, not on
+  their own: a district that the results hide has its district, service area and role blanked
+  (``*``) on all its rows; a district where the results hide any service area (for any
+  question) has its service area blanked on *all* its rows, never only on the hidden ones,
+  since a reader could subtract again; the same for staff roles. Area and role are shown
+  together only where every crossing of the two holds zero or at least ``MIN_GROUP_SIZE``
+  responses, and the extra background questions (tenure …) only in the combinations that
+  do. So every combination of exported identifying values covers at least the minimum
+  number of rows, and the export adds to the published results nothing that the pattern
+  hides: its counts by district, area or role are published figures already;
+* the answers themselves follow each question's pattern: where it hides the whole city (a
+  question only a few answered), the rows of hidden districts, which add up to the city less
+  the districts shown, give that question's answer as ``*``; where the results hide the
+  city's response count, the export has no rows;
+* results exist only for closed waves: an open wave has no export.
+
+An empty cell in an identifying column means the respondent was not asked or did not say;
+``*`` means the value is hidden. Answers: the value, ``na`` for "cannot answer", empty when
+unanswered, ``*`` when hidden.
+
+The disclosure pattern is built by the steering package (the one place every output reads it
+from); it registers a function under ``PUBLISHED_PATTERN`` in the app's extensions. One statement
+reads the rows: answers are pivoted in SQL (grouped by response); the file is written as it
+streams, on a database session of its own (the request's session is closed by then)."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Collection, Hashable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import combinations
 from typing import TextIO
 
-from flask import Response, abort, current_app, stream_with_context
+from flask import Response, abort, current_app, render_template, stream_with_context
 from sqlalchemy import String, and_, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from core.access import CENTRAL, requires
 from core.db import get_session
+from core.disclosure import TOTAL
+from core.i18n import _
 from core.org import DimensionValue, District, ServiceArea, StaffRole
-from survey.models import CANNOT_ANSWER, COUNTED_TYPES, Answer, ResponseCount, Wave
+from survey.models import (
+    CANNOT_ANSWER,
+    CLOSED,
+    COUNTED_TYPES,
+    Answer,
+    ResponseCount,
+    Wave,
+)
 from survey.models import Response as SurveyResponse
 from survey.queries import wave_instrument
 from survey.units import decode_extra
@@ -35,11 +66,37 @@ from survey.views import bp
 
 #: how a "cannot answer" is written (the respondent form's value for it)
 CANNOT_ANSWER_CELL = "na"
+#: an identifying value the published results do not allow to show
+HIDDEN_CELL = "*"
 #: rows fetched from the database at a time
 BATCH = 5000
 DELIMITER = ";"
 #: joins the values inside the database; equal to DELIMITER so a row can be used as it is
 VALUE_SEPARATOR = DELIMITER
+#: app.extensions key of ``(db, wave) -> Hidden``: what the published results of a closed
+#: wave hide (registered by the steering package)
+PUBLISHED_PATTERN = "results_published_pattern"
+CITY = (TOTAL, TOTAL, TOTAL)
+
+UnitKey = tuple[int, int, int, str]  #: (district, service area, role ids, 0 = not stated; extra)
+Shown = tuple[Hashable, ...]  #: exported ids, HIDDEN_CELL where blanked
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """What a closed wave's published results hide, by scope key (district, area, role with
+    TOTAL for "all"): the response counts, and each counted question's answers."""
+
+    units: frozenset[tuple]
+    questions: Mapping[int, frozenset[tuple]]
+
+    @property
+    def anywhere(self) -> frozenset[tuple]:
+        """Every key hidden by some figure: no exported column may single it out."""
+        found = set(self.units)
+        for keys in self.questions.values():
+            found |= keys
+        return frozenset(found)
 
 
 def raw_rows_statement(wave_id: int, cannot_answer_ids: list[int]):
@@ -67,81 +124,156 @@ def raw_rows_statement(wave_id: int, cannot_answer_ids: list[int]):
     )
 
 
-def large_units(db: Session, wave_id: int, minimum: int) -> set[tuple]:
-    """Unit keys (district, service area, role ids, 0 = not asked; extra key) with at
-    least ``minimum`` responses."""
+def unit_counts(db: Session, wave_id: int) -> dict[UnitKey, int]:
+    """Responses per full unit (district, area, role, extra key) from the counters."""
     rows = db.execute(
         select(ResponseCount.district_id, ResponseCount.service_area_id,
-               ResponseCount.staff_role_id, ResponseCount.extra_key)
-        .where(ResponseCount.wave_id == wave_id, ResponseCount.count >= minimum)
+               ResponseCount.staff_role_id, ResponseCount.extra_key, ResponseCount.count)
+        .where(ResponseCount.wave_id == wave_id, ResponseCount.count > 0)
     )
-    return {tuple(row) for row in rows}
+    found: dict[UnitKey, int] = {}
+    for district, area, role, extra, count in rows:
+        key = (district or 0, area or 0, role or 0, extra or "")
+        found[key] = found.get(key, 0) + int(count)
+    return found
+
+
+def coarsen(units: Mapping[UnitKey, int], hidden: Collection[tuple], dimensions: Sequence[int],
+            minimum: int) -> dict[UnitKey, Shown | None]:
+    """The identifying values each unit is exported with: (district, area, role, then one
+    value per dimension in ``dimensions``), ids or ``HIDDEN_CELL``; None for units whose
+    rows are left out (only when the whole wave has fewer than ``minimum`` responses).
+
+    ``hidden`` are the scope keys some published figure hides. Every combination of the
+    returned values covers zero or at least ``minimum`` responses."""
+    hidden = set(hidden)
+    area_hidden = {k[0] for k in hidden if k[1] is not TOTAL}
+    role_hidden = {k[0] for k in hidden if k[2] is not TOTAL}
+    by_district: dict[int, dict[UnitKey, int]] = {}
+    for key, n in units.items():
+        if n > 0:
+            by_district.setdefault(key[0], {})[key] = n
+    groups: dict[tuple, dict[UnitKey, int]] = {}
+    for district, keys in by_district.items():
+        show = (district, TOTAL, TOTAL) not in hidden
+        show_area = show and district not in area_hidden
+        show_role = show and district not in role_hidden
+        if show_area and show_role:
+            crossing = Counter()
+            for (_d, area, role, _extra), n in keys.items():
+                crossing[(area, role)] += n
+            if any(0 < n < minimum for n in crossing.values()):
+                show_role = False  # areas are what most analyses compare
+        for key, n in keys.items():
+            unit = (district if show else HIDDEN_CELL, key[1] if show_area else HIDDEN_CELL,
+                    key[2] if show_role else HIDDEN_CELL)
+            groups.setdefault(unit, {})[key] = n
+    plan: dict[UnitKey, Shown | None] = {}
+    for unit, keys in groups.items():
+        if sum(keys.values()) < minimum:
+            plan.update(dict.fromkeys(keys))
+            continue
+        values = {key: decode_extra(key[3]) for key in keys}
+        kept = _dimensions_kept(keys, values, dimensions, minimum)
+        for key in keys:
+            plan[key] = (*unit, *(values[key].get(d, 0) if d in kept else HIDDEN_CELL
+                                  for d in dimensions))
+    return plan
+
+
+def _dimensions_kept(keys: Mapping[UnitKey, int], values: Mapping[UnitKey, dict[int, int]],
+                     dimensions: Sequence[int], minimum: int) -> tuple[int, ...]:
+    """The most dimensions (earlier ones first) whose crossing within one unit group leaves
+    every combination with zero or at least ``minimum`` responses."""
+    for size in range(len(dimensions), 0, -1):
+        for chosen in combinations(dimensions, size):
+            cells: Counter = Counter()
+            for key, n in keys.items():
+                cells[tuple(values[key].get(d, 0) for d in chosen)] += n
+            if all(n >= minimum for n in cells.values()):
+                return chosen
+    return ()
+
+
+@dataclass(frozen=True)
+class Export:
+    """Everything the streamed CSV needs, read before the response starts, as plain values."""
+
+    wave_id: int
+    header: list[str]
+    question_ids: list[int]  #: in column order
+    cannot_answer_ids: list[int]
+    prefixes: dict[UnitKey, str | None]  #: unit -> its identifying cells, None: left out
+    blank_units: set[UnitKey] = field(default_factory=set)  #: units of hidden districts
+    #: columns (question positions) given as HIDDEN_CELL on the rows of hidden districts
+    blank_answers: list[int] = field(default_factory=list)
+
+
+def prepare(db: Session, wave: Wave, hidden: Hidden, minimum: int) -> Export:
+    """The header and every unit's identifying cells for ``wave``'s export."""
+    spec = wave_instrument(db, wave)
+    questions = [q for q in spec.questions if q.type in COUNTED_TYPES]
+    dimensions = list(wave.dimensions)
+    codes = {name: _codes(db, model) for name, model in (
+        ("district", District), ("service_area", ServiceArea), ("staff_role", StaffRole),
+        ("value", DimensionValue))}
+    asked = [name for name, flag in (("district", wave.ask_district),
+                                     ("service_area", wave.ask_service_area),
+                                     ("staff_role", wave.ask_staff_role)) if flag]
+    plan = coarsen(unit_counts(db, wave.id), hidden.anywhere, [d.id for d in dimensions],
+                   minimum)
+    if CITY in hidden.units:
+        plan = dict.fromkeys(plan)  # the row count would be the hidden city count
+    city_hidden = {q.id for q in questions if CITY in hidden.questions.get(q.id, ())}
+    prefixes: dict[UnitKey, str | None] = {}
+    blanked: dict[UnitKey, bool] = {}
+    for key, shown in plan.items():
+        if shown is None:
+            prefixes[key] = None
+            continue
+        blanked[key] = shown[0] == HIDDEN_CELL
+        by_name = dict(zip(("district", "service_area", "staff_role"), shown[:3], strict=True))
+        cells = [_cell(codes[name], by_name[name]) for name in asked]
+        cells += [_cell(codes["value"], value) for value in shown[3:]]
+        prefixes[key] = _row(cells)
+    header = asked + [d.code for d in dimensions] + [q.code for q in questions]
+    return Export(wave.id, header, [q.id for q in questions],
+                  [q.id for q in questions if q.allow_cannot_answer], prefixes,
+                  {key for key, blank in blanked.items() if blank},
+                  [i for i, q in enumerate(questions) if q.id in city_hidden])
 
 
 def _codes(db: Session, model) -> dict[int, str]:
     return {row_id: code for row_id, code in db.execute(select(model.id, model.code))}
 
 
-class _Units:
-    """The CSV cells of a unit, made once per unit; None for a unit too small to show."""
-
-    def __init__(self, db: Session, wave: Wave, allowed: set[tuple]) -> None:
-        self.wave, self.allowed = wave, allowed
-        self.dimensions = list(wave.dimensions)
-        self.codes = {
-            "district": _codes(db, District), "service_area": _codes(db, ServiceArea),
-            "staff_role": _codes(db, StaffRole), "value": _codes(db, DimensionValue),
-        }
-        self.cache: dict[tuple, str | None] = {}
-        self.out = io.StringIO()
-        self.writer = csv.writer(self.out, delimiter=DELIMITER, lineterminator="")
-
-    def header(self) -> list[str]:
-        return self.asked() + [d.code for d in self.dimensions]
-
-    def asked(self) -> list[str]:
-        """The unit fields the wave asks, in column order."""
-        wave = self.wave
-        flags = (("district", wave.ask_district), ("service_area", wave.ask_service_area),
-                 ("staff_role", wave.ask_staff_role))
-        return [name for name, asked in flags if asked]
-
-    def prefix(self, district_id, area_id, role_id, extra_key) -> str | None:
-        key = (district_id or 0, area_id or 0, role_id or 0, extra_key)
-        if key not in self.cache:
-            self.cache[key] = self._make(key) if key in self.allowed else None
-        return self.cache[key]
-
-    def _make(self, key: tuple) -> str:
-        ids = dict(zip(("district", "service_area", "staff_role"), key[:3], strict=True))
-        cells = [self.codes[name].get(ids[name], "") for name in self.asked()]
-        extra = decode_extra(key[3])
-        cells += [self.codes["value"].get(extra.get(d.id, 0), "") for d in self.dimensions]
-        self.out.seek(0)
-        self.out.truncate()
-        self.writer.writerow(cells)
-        return self.out.getvalue()
+def _cell(codes: Mapping[int, str], value: Hashable) -> str:
+    if value == HIDDEN_CELL:
+        return HIDDEN_CELL
+    return codes.get(value, "")  # type: ignore[arg-type]
 
 
-def csv_lines(db: Session, wave: Wave, minimum: int) -> Iterator[str]:
-    """The CSV text of ``wave``'s raw responses: a header line, then batches of rows."""
-    spec = wave_instrument(db, wave)
-    questions = [q for q in spec.questions if q.type in COUNTED_TYPES]
-    units = _Units(db, wave, large_units(db, wave.id, minimum))
-    header = units.header() + [q.code for q in questions]
-    yield DELIMITER.join(_quote(name) for name in header) + "\n"
-    by_id = sorted(q.id for q in questions)
+def _row(cells: Sequence[str]) -> str:
+    out = io.StringIO()
+    csv.writer(out, delimiter=DELIMITER, lineterminator="").writerow(cells)
+    return out.getvalue()
+
+
+def csv_lines(export: Export, db: Session) -> Iterator[str]:
+    """The CSV text: a header line, then batches of rows read through ``db``."""
+    yield DELIMITER.join(_row([name]) for name in export.header) + "\n"
+    by_id = sorted(export.question_ids)
     all_ids = ",".join(str(i) for i in by_id)  # the usual case: every question answered
-    order = [by_id.index(q.id) for q in questions]
+    order = [by_id.index(q) for q in export.question_ids]
     in_id_order = order == list(range(len(order)))
-    blank = DELIMITER * (len(questions) - 1)
-    columns = [str(q.id) for q in questions]
-    na_ids = [q.id for q in questions if q.allow_cannot_answer]
-    statement = raw_rows_statement(wave.id, na_ids).execution_options(yield_per=BATCH)
-    for batch in db.execute(statement).partitions():
+    blank = DELIMITER * (len(export.question_ids) - 1)
+    columns = [str(q) for q in export.question_ids]
+    statement = raw_rows_statement(export.wave_id, export.cannot_answer_ids)
+    for batch in db.execute(statement.execution_options(yield_per=BATCH)).partitions():
         lines = []
         for district_id, area_id, role_id, extra_key, ids, values in batch:
-            prefix = units.prefix(district_id, area_id, role_id, extra_key)
+            prefix = export.prefixes.get(
+                (district_id or 0, area_id or 0, role_id or 0, extra_key or ""))
             if prefix is None:
                 continue
             if ids is None:
@@ -152,41 +284,58 @@ def csv_lines(db: Session, wave: Wave, minimum: int) -> Iterator[str]:
             else:  # some questions unanswered, or the database listed them in another order
                 given = dict(zip(ids.split(","), values.split(VALUE_SEPARATOR), strict=True))
                 answers = DELIMITER.join(given.get(c, "") for c in columns)
+            if export.blank_answers and (district_id or 0, area_id or 0, role_id or 0,
+                                         extra_key or "") in export.blank_units:
+                cells = answers.split(DELIMITER)
+                for i in export.blank_answers:
+                    cells[i] = HIDDEN_CELL
+                answers = DELIMITER.join(cells)
             lines.append(f"{prefix}{DELIMITER}{answers}" if prefix else answers)
         if lines:
             yield "\n".join(lines) + "\n"
 
 
-def _quote(cell: str) -> str:
-    out = io.StringIO()
-    csv.writer(out, delimiter=DELIMITER, lineterminator="").writerow([cell])
-    return out.getvalue()
+def hidden_units(db: Session, wave: Wave) -> Hidden:
+    """What the wave's published results hide (from the registered pattern)."""
+    pattern: Callable[[Session, Wave], Hidden] | None = \
+        current_app.extensions.get(PUBLISHED_PATTERN)
+    if pattern is None:
+        raise RuntimeError("no disclosure pattern is registered for the raw export")
+    return pattern(db, wave)
 
 
 def write_csv(db: Session, wave: Wave, stream: TextIO, minimum: int) -> None:
-    """Write the whole export of ``wave`` to ``stream``."""
-    for chunk in csv_lines(db, wave, minimum):
+    """Write the whole export of the closed ``wave`` to ``stream``."""
+    if wave.status(date.today()) != CLOSED:
+        raise ValueError("results exist only for closed waves")
+    export = prepare(db, wave, hidden_units(db, wave), minimum)
+    for chunk in csv_lines(export, db):
         stream.write(chunk)
 
 
 @bp.get("/<int:wave_id>/responses.csv")
 @requires(CENTRAL)
 def responses_csv(wave_id: int):
-    """Download the raw responses of a wave (units below the minimum group size left out);
+    """Download the raw responses of a closed wave, coarsened with its disclosure pattern;
     for central analysts and administrators."""
     db = get_session()
     wave = db.get(Wave, wave_id)
     if wave is None:
         abort(404)
-    minimum = current_app.config["MIN_GROUP_SIZE"]
-    filename = f"responses-wave-{wave.id}.csv"
-    body = stream_with_context(_with_bom(csv_lines(db, wave, minimum)))
+    if wave.status(date.today()) != CLOSED:
+        return render_template(
+            "error.html", code=409, title=_("Not available yet"),
+            text=_("The raw responses of a wave can be downloaded when it has closed: "
+                   "until then it has no results.")), 409
+    export = prepare(db, wave, hidden_units(db, wave), current_app.config["MIN_GROUP_SIZE"])
+    make_session = current_app.extensions["db_sessionmaker"]
+
+    def body() -> Iterator[str]:
+        yield "\ufeff"  # so that spreadsheet programs read the file as UTF-8
+        with make_session() as own:
+            yield from csv_lines(export, own)
+
     return Response(
-        body, mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        stream_with_context(body()), mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="responses-wave-{wave.id}.csv"'},
     )
-
-
-def _with_bom(lines: Iterator[str]) -> Iterator[str]:
-    yield "\ufeff"  # so that spreadsheet programs read the file as UTF-8
-    yield from lines

@@ -115,6 +115,10 @@ def import_command(csv_file: Path, wave_name, mapping_file, instrument, opens_on
         plan = plan_import(db, mapping, name, create)
     except (MappingError, OSError) as error:
         raise click.ClickException(str(error)) from None
+    if plan.wave is not None and plan.wave.results_shown:
+        raise click.ClickException(
+            f"the results of wave {name!r} have been shown; it takes no more responses"
+        )
     if plan.wave is not None and not append and total_responses(db, plan.wave.id):
         raise click.ClickException(
             f"wave {name!r} has responses already; use --append to add to them"

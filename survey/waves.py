@@ -1,19 +1,26 @@
 """Writing waves: creating one from an instrument, opening it (which freezes the
 instrument), closing it (which purges drafts and forgets the clients counted on its open
-link) and headcounts. Invitation codes are ``survey.codes``."""
+link), changing its dates and headcounts. Invitation codes are ``survey.codes``.
+
+Results exist only for closed waves. Once they have been shown, the wave never takes answers
+again: not by opening it, and not by moving its closing date into the future. Otherwise one
+more answer would appear in the results as a difference between two reads. An open wave's
+closing date can be moved as the administrator likes."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core.org import Dimension
 from survey.drafts import purge_drafts
 from survey.instruments import freeze
 from survey.models import (
+    CLOSED,
     INVITATION_CODES,
     MODES,
     STATE_CLOSED,
@@ -22,6 +29,7 @@ from survey.models import (
     Headcount,
     Instrument,
     Wave,
+    wave_status,
 )
 
 
@@ -83,14 +91,46 @@ def set_headcounts(wave: Wave, headcounts: Mapping[tuple[int, int | None], int])
     ]
 
 
+class ResultsShownError(WaveError):
+    """The wave's results have been shown: it cannot take answers again."""
+
+
 def open_wave(db: Session, wave: Wave) -> None:
-    """Publish the wave (it takes answers between its dates) and freeze its instrument."""
+    """Publish the wave (it takes answers between its dates) and freeze its instrument.
+    Raises :class:`ResultsShownError` for a closed wave whose results have been shown."""
     if wave.state == STATE_OPEN:
         return
+    if wave.state == STATE_CLOSED and wave.results_shown:
+        raise ResultsShownError("the results of this wave have been shown")
     freeze(wave.instrument)
     wave.state = STATE_OPEN
     wave.drafts_purged = False
     db.flush()
+
+
+def change_dates(wave: Wave, opens_on: date, closes_on: date, today: date) -> None:
+    """Move a wave's dates. Refused (:class:`ResultsShownError`) when the wave is closed, its
+    results have been shown and the new dates would let it take answers again; extending
+    an open wave is always possible."""
+    if closes_on < opens_on:
+        raise WaveError("the wave closes before it opens")
+    reopens = wave.status(today) == CLOSED and \
+        wave_status(wave.state, opens_on, closes_on, today) != CLOSED
+    if reopens and wave.results_shown:
+        raise ResultsShownError("the results of this wave have been shown")
+    wave.opens_on, wave.closes_on = opens_on, closes_on
+
+
+def can_reopen(wave: Wave) -> bool:
+    """Whether a wave may take answers again after it has closed."""
+    return not wave.results_shown
+
+
+def mark_results_shown(db: Session, wave: Wave) -> None:
+    """Record that a closed wave's results have been shown (written with ``db``'s
+    transaction; ``wave`` may belong to another session)."""
+    db.execute(update(Wave).where(Wave.id == wave.id).values(results_shown=True))
+    set_committed_value(wave, "results_shown", True)
 
 
 def close_wave(db: Session, wave: Wave) -> int:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -69,6 +70,10 @@ class Wave(Base):
     ask_staff_role: Mapped[bool] = mapped_column(Boolean, default=True)
     #: set once the drafts of a closed wave are gone (they are purged lazily)
     drafts_purged: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: set when the results of the closed wave are first read: from then on it can never
+    #: take answers again (one more answer would show in the results as a difference)
+    results_shown: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                server_default=false())
     instrument: Mapped[Instrument] = relationship()
     dimensions: Mapped[list[Dimension]] = relationship(
         secondary=wave_dimension, order_by=Dimension.sort_order

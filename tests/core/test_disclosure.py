@@ -259,3 +259,58 @@ def test_malformed_relations_are_rejected():
         suppress_table([[1, 2], [3]])
     with pytest.raises(ValueError):
         suppress_cube({("a", "q"): 3}, [["a"], ["x"]])
+
+
+# --- groups, bounds and answers -------------------------------------------------------------
+
+def test_hidden_parts_of_a_relation_never_hold_fewer_than_the_minimum_together():
+    # district 44 = areas 40 + 2 + 2: hiding the two small areas leaves 44 - 40 = 4 people
+    cells, relations = row([40, 2, 2])
+    result = suppress(cells, relations)
+    assert {"c1", "c2"} <= result.primary_keys
+    hidden = result.suppressed_keys
+    remainder = sum(c.n for c in cells if c.key in hidden and c.key != "total")
+    assert "c0" in hidden or "total" in hidden
+    if "total" not in hidden:
+        assert remainder >= 5
+
+
+def test_free_text_minimum_protects_groups_too():
+    # texts of areas 91, 4 and 5: the district's texts minus the 91 would be 9 people's
+    district = Unit("d", 100, (Unit("a", 91), Unit("b", 4), Unit("c", 5)))
+    result = suppress_hierarchy(district, 10)
+    assert {"b", "c"} <= result.suppressed_keys
+    assert "a" in result.suppressed_keys or "d" in result.suppressed_keys
+
+
+def test_while_open_zero_hides_like_a_small_count():
+    cells, relations = row([0, 3, 12, 9])
+    result = suppress(cells, relations, hide_zeros=True)
+    assert result["c0"].reason == result["c1"].reason == REASON_BELOW_MINIMUM
+    assert not (result.suppressed_keys & {"c2", "c3"}) or result.is_published("total")
+    # zero and three look alike to a reader, and 12 + 9 published would give 0 + 3 away
+    assert len(result.suppressed_keys) >= 3
+
+
+def test_a_headcount_a_reader_knows_is_a_bound():
+    # c0 holds 2 of a unit of 2 staff: hiding c0 with c1 (20) and the total keeps c0's
+    # count open to 1..2 only because the reader does not know c1's staff
+    cells, relations = row([2, 20, 9])
+    plain = suppress(cells, relations)
+    bounded = suppress(cells, relations, upper={"c0": 2, "c1": 21})
+    assert "c0" in plain.primary_keys and "c0" in bounded.primary_keys
+    assert len(bounded.suppressed_keys) >= len(plain.suppressed_keys)
+
+
+def test_answers_of_a_small_group_are_protected_not_only_its_size():
+    from core.disclosure_engine import Answers, RelationSystem, protect
+
+    # a district of 49: a published area of 40 (10 said yes), small areas of 2 and 2 and an
+    # area of 5 hidden with them. The hidden part's size (9) is safe, but it said "yes" 10 -
+    # 10 = 0 times: everyone in the small areas said "no". Hiding more must prevent that.
+    n = [49, 40, 2, 2, 5]
+    yes = [10, 10, 0, 0, 0]
+    answers = Answers(values={1: yes, 0: [a - b for a, b in zip(n, yes, strict=True)]})
+    system = RelationSystem(n, [(0, [1, 2, 3, 4])], 5, floor=0)
+    assert protect(system, {2, 3}, start={4}) == set()
+    assert protect(system, {2, 3}, start={4}, answers=answers) == {1}

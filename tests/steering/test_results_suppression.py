@@ -59,3 +59,16 @@ def test_random_scopes_leave_no_small_group_recoverable(data, districts, areas, 
     counts = {(d, a, r): data.draw(cells) for d in dims[0] for a in dims[1] for r in dims[2]}
     totals, relations, result = outcome(counts, dims)
     check_protected(totals, relations, result)
+
+
+def test_district_44_with_areas_40_2_2_leaves_no_remainder_of_4():
+    counts = {(1, "a", "x"): 40, (1, "b", "x"): 2, (1, "c", "x"): 2,
+              (2, "a", "x"): 30, (2, "b", "x"): 20, (2, "c", "x"): 9}
+    dims = ([1, 2], ["a", "b", "c"], ["x"])
+    totals, relations, result = outcome(counts, dims)
+    hidden = result.suppressed_keys
+    assert {(1, "b", TOTAL), (1, "c", TOTAL)} <= hidden
+    if (1, TOTAL, TOTAL) not in hidden:
+        remainder = sum(totals[(1, a, TOTAL)] for a in "abc" if (1, a, TOTAL) in hidden)
+        assert remainder >= MIN, "district minus its published areas"
+    check_protected(totals, relations, result)

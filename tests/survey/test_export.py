@@ -1,19 +1,23 @@
-"""The raw-responses CSV for analysts: one row per response, units below the minimum group
-size left out, no id, date or free text, "cannot answer" and unanswered told apart."""
+"""The raw-responses CSV for analysts: one row per response of a closed wave, no id, date or
+free text, "cannot answer" and unanimous told apart, identifying columns coarsened with the
+published pattern (``*``) instead of rows dropped; the pure coarsening rules; who may
+download it. (The attacker tests in ``tests/anonymity`` check it against everything else.)"""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from datetime import date, timedelta
 
+from core.disclosure import TOTAL
 from core.org import Dimension, District, ServiceArea, StaffRole, by_code
-from survey.export import write_csv
+from survey.export import HIDDEN_CELL, coarsen, write_csv
 from survey.instruments import create_instrument
 from survey.services import NewResponse, store_responses
 from survey.spec import instrument_spec
 from survey.units import Unit, encode_extra
-from survey.waves import create_wave, open_wave
+from survey.waves import close_wave, create_wave, open_wave
 
 DEFINITION = {
     "code": "export-test", "title_sv": "Export", "title_en": "Export",
@@ -33,7 +37,7 @@ def _wave(db):
     db.flush()
     today = date.today()
     wave = create_wave(
-        db, name="Exportvåg", instrument=instrument, opens_on=today - timedelta(days=1),
+        db, name="Exportvåg", instrument=instrument, opens_on=today - timedelta(days=9),
         closes_on=today + timedelta(days=5), mode="open-link",
         dimensions=[by_code(db, Dimension, "tenure")],
     )
@@ -42,12 +46,11 @@ def _wave(db):
     return wave
 
 
-def _unit(db, district: str, extra: dict[int, int] | None = None) -> Unit:
+def _unit(db, district: str, area: str = "ekonomiskt-bistand",
+          extra: dict[int, int] | None = None) -> Unit:
     return Unit(
-        by_code(db, District, district).id,
-        by_code(db, ServiceArea, "ekonomiskt-bistand").id,
-        by_code(db, StaffRole, "socialsekreterare").id,
-        encode_extra(extra or {}),
+        by_code(db, District, district).id, by_code(db, ServiceArea, area).id,
+        by_code(db, StaffRole, "socialsekreterare").id, encode_extra(extra or {}),
     )
 
 
@@ -57,53 +60,80 @@ def _export(db, wave, minimum: int = 5) -> list[list[str]]:
     return list(csv.reader(io.StringIO(out.getvalue()), delimiter=";"))
 
 
-def test_rows_of_large_units_only_without_ids_dates_or_free_text(db):
+def test_rows_without_ids_dates_or_free_text(app, db):
     wave = _wave(db)
     spec = instrument_spec(db, wave.instrument_id)
     q = {question.code: question.id for question in spec.questions}
     tenure = by_code(db, Dimension, "tenure")
     long_tenure = next(v.id for v in tenure.values if v.code == "gt5")
-    farsta = _unit(db, "farsta", {tenure.id: long_tenure})
     answers = [
         {q["trivs"]: 4, q["arenden"]: 35, q["hot"]: 1, q["ovrigt"]: "Mer tid, tack"},
         {q["trivs"]: -1, q["arenden"]: 12, q["hot"]: 0},
         {q["trivs"]: 2, q["hot"]: 0},  # the number left unanswered
         {q["trivs"]: 5, q["arenden"]: 40, q["hot"]: 1},
         {q["trivs"]: 3, q["arenden"]: 0, q["hot"]: 0},
-        {q["ovrigt"]: "Bara en kommentar"},  # no counted answer at all
+        {q["trivs"]: 3, q["arenden"]: 7, q["hot"]: 1},
+        {q["trivs"]: 4, q["arenden"]: 9, q["hot"]: 0},
     ]
-    small = [{q["trivs"]: 1, q["arenden"]: 99, q["hot"]: 1}] * 4  # 4 < minimum 5
-    store_responses(db, wave.id, spec, [NewResponse(farsta, a, date.today()) for a in answers]
-                    + [NewResponse(_unit(db, "bromma"), a, date.today()) for a in small])
+    rows = [NewResponse(_unit(db, d, extra={tenure.id: long_tenure}), a, date.today())
+            for d in ("farsta", "bromma") for a in answers]
+    store_responses(db, wave.id, spec, rows)
+    close_wave(db, wave)
     db.commit()
-
-    rows = _export(db, wave)
-    header, body = rows[0], rows[1:]
+    with app.test_request_context():
+        exported = _export(db, wave)
+    header, body = exported[0], exported[1:]
     assert header == ["district", "service_area", "staff_role", "tenure", "trivs", "arenden",
                       "hot"]
-    assert len(body) == len(answers)
-    assert all(row[:4] == ["farsta", "ekonomiskt-bistand", "socialsekreterare", "gt5"]
-               for row in body)
-    assert sorted(row[4:] for row in body) == sorted([
-        ["4", "35", "1"], ["na", "12", "0"], ["2", "", "0"], ["5", "40", "1"],
-        ["3", "0", "0"], ["", "", ""],
-    ])
-    text = "\n".join(";".join(row) for row in rows)
-    assert "bromma" not in text and "99" not in text
-    assert "Mer tid" not in text and "kommentar" not in text
-    assert date.today().isoformat() not in text
+    assert len(body) == 2 * len(answers)
+    assert {tuple(row[:4]) for row in body} == {
+        (d, "ekonomiskt-bistand", "socialsekreterare", "gt5") for d in ("farsta", "bromma")}
+    farsta = sorted(row[4:] for row in body if row[0] == "farsta")
+    assert farsta == sorted([["4", "35", "1"], ["na", "12", "0"], ["2", "", "0"],
+                             ["5", "40", "1"], ["3", "0", "0"], ["3", "7", "1"],
+                             ["4", "9", "0"]])
+    text = "\n".join(";".join(row) for row in exported)
+    assert "Mer tid" not in text and date.today().isoformat() not in text
 
 
-def test_every_unit_shown_when_the_minimum_allows(db):
+def test_a_hidden_area_blanks_the_area_of_every_row_of_its_district(app, db):
     wave = _wave(db)
     spec = instrument_spec(db, wave.instrument_id)
     trivs = spec.questions[0].id
+    plan = [("farsta", "ekonomiskt-bistand", 20), ("farsta", "barn-och-unga", 3),
+            ("farsta", "aldreomsorg", 9), ("bromma", "ekonomiskt-bistand", 12),
+            ("bromma", "barn-och-unga", 8)]
     store_responses(db, wave.id, spec, [
-        NewResponse(_unit(db, "bromma"), {trivs: 3}, date.today()) for _ in range(3)
-    ])
+        NewResponse(_unit(db, d, a), {trivs: 4}, date.today())
+        for d, a, n in plan for _ in range(n)])
+    close_wave(db, wave)
     db.commit()
-    assert len(_export(db, wave, minimum=3)) == 4
-    assert len(_export(db, wave, minimum=4)) == 1
+    with app.test_request_context():
+        body = _export(db, wave)[1:]
+    assert len(body) == 52, "rows are blanked, never left out"
+    assert {row[1] for row in body if row[0] == "farsta"} == {HIDDEN_CELL}
+    groups = Counter(tuple(row[:4]) for row in body)
+    assert min(groups.values()) >= 5, groups
+
+
+def test_coarsening_rules():
+    # district 1: areas 10 + 3 (a hidden area); district 2: 8 + 7, roles 5 + 10 and the
+    # crossing area 20 x role 7 holds 2 people; district 3 hidden; tenure 1:2 in district 2
+    units = {(1, 10, 7, ""): 10, (1, 11, 7, ""): 3,
+             (2, 10, 7, "9:1"): 2, (2, 10, 8, "9:1"): 6, (2, 11, 8, "9:2"): 7,
+             (3, 10, 7, ""): 4, (4, 10, 7, ""): 6}
+    hidden = {(1, 11, TOTAL), (1, 10, TOTAL), (3, TOTAL, TOTAL), (4, TOTAL, TOTAL)}
+    plan = coarsen(units, hidden, [9], 5)
+    assert plan[(1, 10, 7, "")] == (1, HIDDEN_CELL, 7, 0)
+    assert plan[(1, 11, 7, "")] == (1, HIDDEN_CELL, 7, 0)
+    # district 2: the area x role crossing of 2 means roles go; tenure 1 (8) and 2 (7) stay
+    assert plan[(2, 10, 7, "9:1")] == (2, 10, HIDDEN_CELL, 1)
+    assert plan[(2, 11, 8, "9:2")] == (2, 11, HIDDEN_CELL, 2)
+    # hidden districts share one blank district, area and role
+    assert plan[(3, 10, 7, "")] == plan[(4, 10, 7, "")] == (HIDDEN_CELL,) * 3 + (0,)
+    # a wave with fewer responses than the minimum has no rows at all
+    assert coarsen({(1, 10, 7, ""): 4}, {(TOTAL, TOTAL, TOTAL)}, [], 5) == {
+        (1, 10, 7, ""): None}
 
 
 def test_download_is_for_central_analysts(db, client, login):
@@ -122,6 +152,7 @@ def test_download_as_central_analyst(db, client, login):
     store_responses(db, wave.id, spec, [
         NewResponse(_unit(db, "farsta"), {trivs: 4}, date.today()) for _ in range(5)
     ])
+    close_wave(db, wave)
     db.commit()
     login("central")
     response = client.get(f"/survey/{wave.id}/responses.csv")
@@ -136,6 +167,7 @@ def test_download_as_central_analyst(db, client, login):
 
 def test_pages_link_to_the_download_only_for_those_who_may_open_it(db, client, login):
     wave = _wave(db)
+    close_wave(db, wave)
     db.commit()
     link = f"/survey/{wave.id}/responses.csv"
     login("central")

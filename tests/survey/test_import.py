@@ -210,6 +210,14 @@ def test_unmapped_column_is_reported(app, db, tmp_path):
     db.expire_all()
     assert db.scalar(select(func.count()).select_from(Response)) == 4
     assert run(app, "verify-rollups", "--wave", "Small").exit_code == 0
+    # once the wave's results have been read, it takes no more responses
+    wave = wave_by_name(db, "Small")
+    wave.results_shown = True
+    db.commit()
+    late = run(app, *base, "--ignore", "id", "--ignore", "q2", "--append")
+    assert late.exit_code == 1 and "have been shown" in late.output
+    db.expire_all()
+    assert db.scalar(select(func.count()).select_from(Response)) == 4
 
 
 def test_row_and_size_caps_refuse_a_file_and_store_nothing(app, db, tmp_path):

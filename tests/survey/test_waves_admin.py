@@ -144,3 +144,50 @@ def test_who_may_administer_waves(app, db, login, client):
     login("central")
     assert client.get("/survey/admin/waves").status_code == 403
     assert client.post(f"/survey/admin/waves/{wave.id}/close").status_code == 403
+
+
+def test_a_wave_whose_results_were_shown_never_takes_answers_again(app, db, login):
+    instrument = make_instrument(db)
+    unread = make_wave(db, instrument, name="Oläst", opens_in=-10, closes_in=-1)
+    read = make_wave(db, instrument, name="Läst", opens_in=-10, closes_in=-1)
+    stopped = make_wave(db, instrument, name="Stängd", opens_in=-10, closes_in=5)
+    stopped.state = "closed"
+    db.commit()
+    today = date.today()
+    later = (today + timedelta(days=7)).isoformat()
+
+    def form(wave):
+        return {"name": wave.name, "opens_on": wave.opens_on.isoformat(), "closes_on": later}
+
+    # a steering group reads the results of two of the closed waves
+    central = login("central")
+    for wave in (read, stopped):
+        assert central.get(f"/results/?wave={wave.id}").status_code == 200
+    db.expire_all()
+    assert read.results_shown and stopped.results_shown and not unread.results_shown
+
+    client = login("moderator")
+    # nobody has seen the results of the first: it may get a later closing date
+    assert client.post(f"/survey/admin/waves/{unread.id}", data=form(unread)).status_code == 302
+    page = client.post(f"/survey/admin/waves/{read.id}", data=form(read))
+    assert page.status_code == 422
+    assert "kan inte ta emot svar igen" in page.get_data(as_text=True)
+    refused = client.post(f"/survey/admin/waves/{stopped.id}/open", follow_redirects=True)
+    assert "kan inte öppnas igen" in refused.get_data(as_text=True)
+    db.expire_all()
+    assert unread.status(today) == "open"
+    assert read.status(today) == "closed" and stopped.status(today) == "closed"
+    shown = client.get(f"/survey/admin/waves/{stopped.id}").get_data(as_text=True)
+    assert "kan aldrig ta emot svar igen" in shown
+    assert f"/survey/admin/waves/{stopped.id}/open" not in shown
+
+
+def test_an_open_wave_can_be_extended(app, db, login):
+    wave = make_wave(db, opens_in=-3, closes_in=2)
+    client = login("moderator")
+    later = (date.today() + timedelta(days=30)).isoformat()
+    response = client.post(f"/survey/admin/waves/{wave.id}", data={
+        "name": wave.name, "opens_on": wave.opens_on.isoformat(), "closes_on": later})
+    assert response.status_code == 302
+    db.expire_all()
+    assert wave.closes_on.isoformat() == later

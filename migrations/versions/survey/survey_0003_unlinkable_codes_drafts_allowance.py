@@ -10,7 +10,7 @@ respondent starts); of several drafts with one code only the latest is kept, so 
 still gives at most one response.
 
 Revision ID: survey_0003
-Revises: survey_0001
+Revises: survey_0002
 Create Date: 2026-11-23 09:00:00.000000
 """
 from collections.abc import Sequence
@@ -23,7 +23,7 @@ from alembic import op
 
 
 revision: str = 'survey_0003'
-down_revision: str | Sequence[str] | None = 'survey_0001'
+down_revision: str | Sequence[str] | None = 'survey_0002'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
