@@ -5,7 +5,7 @@ sub-goals keep referring to them."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
@@ -25,6 +25,7 @@ from core.org_import import (
     import_csv,
     organisation_size,
 )
+from core.spreadsheet import csv_response
 from core.web import HomePanel, paginate, register_home_panel, register_nav
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -241,8 +242,4 @@ def org_import(kind: str):
 @requires(ADMIN)
 def org_export(kind: str):
     spec = kind_or_404(kind)
-    return Response(
-        export_csv(get_session(), spec),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{spec.slug}.csv"'},
-    )
+    return csv_response(export_csv(get_session(), spec), f"{spec.slug}.csv")

@@ -8,20 +8,17 @@ formulas defused with a leading apostrophe, characters XLSX cannot hold taken ou
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from babel.numbers import get_decimal_symbol
 from flask import current_app
 
 from core.disclosure import REASON_BELOW_MINIMUM, REASON_COMPLEMENTARY
 from core.i18n import _
-from core.spreadsheet import spreadsheet_text
+from core.spreadsheet import csv_convention, csv_document, spreadsheet_text
 from steering.data import REASON_WAVE_OPEN
-from survey.models.bilingual import current_language
 
 TEXT, INT, NUM, PCT = "text", "int", "num", "pct"
 
@@ -102,43 +99,11 @@ def export_rows(table: Table) -> Iterable[list[Any]]:
                spreadsheet_text("; ".join(notes))]
 
 
-@dataclass(frozen=True)
-class CsvConvention:
-    """How a spreadsheet of the reader's language reads CSV: Excel with Swedish settings
-    splits on semicolons and reads "63,7"; with English settings on commas and "63.7"."""
-
-    delimiter: str
-    decimal: str
-
-
-def csv_convention(language: str) -> CsvConvention:
-    """The convention of ``language``'s spreadsheets: the list separator is a semicolon
-    wherever the decimal sign is a comma (Babel's decimal symbol of the locale)."""
-    decimal = get_decimal_symbol(language)
-    return CsvConvention(";" if decimal == "," else ",", decimal)
-
-
-def _csv_cell(value: Any, convention: CsvConvention) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        # the digits as Python writes them (ASCII minus sign, no grouping), the locale's
-        # decimal sign: what a spreadsheet parses as a number
-        return repr(value).replace(".", convention.decimal) if value % 1 else str(int(value))
-    return str(value)
-
-
 def to_csv(table: Table, language: str | None = None) -> str:
     """CSV with a header row, written as a spreadsheet of the reader's language opens it
-    (``csv_convention``: Swedish pages give semicolons and decimal commas); UTF-8 with a
-    byte order mark, so that Excel reads å, ä and ö."""
-    convention = csv_convention(language or current_language())
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=convention.delimiter, lineterminator="\r\n")
-    writer.writerow(export_header(table))
-    for row in export_rows(table):
-        writer.writerow([_csv_cell(v, convention) for v in row])
-    return "\ufeff" + out.getvalue()
+    (Swedish pages give semicolons and decimal commas, see ``core.spreadsheet``)."""
+    return "".join(csv_document([export_header(table), *export_rows(table)],
+                                csv_convention(language)))
 
 
 def to_xlsx(table: Table) -> bytes:

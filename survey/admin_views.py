@@ -5,13 +5,10 @@ afterwards (``survey.codes`` says why no list of codes is shown once it is open)
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -27,7 +24,7 @@ from core.access import MODERATOR, requires
 from core.db import get_engine, get_session, truncate_wal
 from core.i18n import _, _l
 from core.org import Dimension, District, ServiceArea, StaffRole, list_active
-from core.spreadsheet import spreadsheet_text
+from core.spreadsheet import csv_convention, csv_document, csv_response
 from survey import codes as code_services
 from survey import qr
 from survey import waves as wave_services
@@ -373,20 +370,14 @@ def codes_csv(wave_id: int):
     if not code_services.codes_may_be_listed(db, wave, date.today()):
         return _not_listable(wave)
     url = qr.start_url(wave.id)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([_("Code"), _("District"), _("Service area"), _("Role"), _("Batch"),
-                     _("Address"), _("Link with the code (for a QR code)")])
+    rows = [[_("Code"), _("District"), _("Service area"), _("Role"), _("Batch"), _("Address"),
+             _("Link with the code (for a QR code)")]]
     for code in _district_filter(_all_codes(db, wave)):
         batch = code.batch
-        writer.writerow([spreadsheet_text(cell) for cell in (
+        rows.append([
             code.code, batch.district.name, batch.service_area.name if batch.service_area else "",
-            batch.staff_role.name if batch.staff_role else "", str(batch.id), url,
+            batch.staff_role.name if batch.staff_role else "", batch.id, url,
             qr.code_url(wave.id, code.code),
-        )])
-    filename = f"codes-wave-{wave.id}.csv"
-    return Response(
-        "\ufeff" + out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+        ])
+    return csv_response("".join(csv_document(rows, csv_convention())),
+                        f"codes-wave-{wave.id}.csv")
