@@ -31,7 +31,13 @@ from core.org import (
     ServiceArea,
     StaffRole,
 )
-from core.spreadsheet import from_spreadsheet_text, spreadsheet_text
+from core.spreadsheet import (
+    BYTE_ORDER_MARK,
+    CsvConvention,
+    csv_convention,
+    csv_document,
+    from_spreadsheet_text,
+)
 
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 CODE_MAX, NAME_MAX = 40, 200
@@ -103,14 +109,45 @@ def code_problem(code: str) -> str | None:
     return None
 
 
-def decode(data: bytes | str) -> tuple[str | None, Problem | None]:
-    if isinstance(data, str):
-        return data, None
+class NotText(ValueError):
+    """An uploaded file that is neither UTF-8 nor Windows-1252 text; ``line`` is where."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(f"not UTF-8 or Windows-1252 text at line {line}")
+        self.line = line
+
+
+def not_text_message() -> str:
+    return _("The file is neither UTF-8 nor Windows-1252 text. In Excel, choose “Save as” "
+             "and the file type “CSV UTF-8 (comma delimited) (*.csv)”, then upload that file.")
+
+
+def decode_csv(data: bytes) -> str:
+    """The text of an uploaded CSV file: UTF-8 (with or without a byte order mark, Excel's
+    "CSV UTF-8"), else Windows-1252, which is what Excel's plain "CSV (semicolon
+    delimited)" is on a Swedish Windows. Raises ``NotText`` for anything else (bytes
+    Windows-1252 does not define, or NUL bytes in a file that is not UTF-8, as in UTF-16
+    "Unicode text"); control characters in UTF-8 text are the cells' checks to report."""
     try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return None, Problem(line, "", _("The file is not UTF-8 text."))
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as not_utf8:
+        where = data[: not_utf8.start].count(b"\n") + 1
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise NotText(where) from exc
+        if "\x00" in text:
+            raise NotText(where) from not_utf8
+    return text
+
+
+def decode(data: bytes | str) -> tuple[str | None, Problem | None]:
+    if isinstance(data, str):  # text as the export writes it: a byte order mark first
+        return data.removeprefix(BYTE_ORDER_MARK), None
+    try:
+        return decode_csv(data), None
+    except NotText as exc:
+        return None, Problem(exc.line, "", not_text_message())
 
 
 class UnreadableCsv(ValueError):
@@ -318,13 +355,13 @@ def import_csv(db: Session, kind: OrgKind, data: bytes | str) -> ImportResult:
     return result
 
 
-def export_csv(db: Session, kind: OrgKind) -> str:
-    """All rows of a kind in the import format (so a file can be edited and imported back);
-    names pass ``spreadsheet_text`` (a name such as ``=1+1`` is not run as a formula) and
-    the import reads them back unchanged."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(kind.columns)
+def export_csv(db: Session, kind: OrgKind, convention: CsvConvention | None = None) -> str:
+    """All rows of a kind in the import format (so a file can be edited and imported back,
+    whichever delimiter it is saved with), in ``convention`` (default: the reader's
+    language, so that a Swedish spreadsheet opens it in columns); names pass
+    ``spreadsheet_text`` (a name such as ``=1+1`` is not run as a formula) and the import
+    reads them back unchanged."""
+    rows: list[list] = [list(kind.columns)]
     model = kind.model
     for item in db.scalars(select(model).order_by(model.sort_order, model.code)):
         extra = []
@@ -334,9 +371,8 @@ def export_csv(db: Session, kind: OrgKind) -> str:
             extra = [item.number]
         elif kind.extra == "dimension":
             extra = [item.dimension.code]
-        writer.writerow([spreadsheet_text(item.code), spreadsheet_text(item.name_sv),
-                         spreadsheet_text(item.name_en), item.sort_order, *extra])
-    return out.getvalue()
+        rows.append([item.code, item.name_sv, item.name_en, item.sort_order, *extra])
+    return "".join(csv_document(rows, convention or csv_convention()))
 
 
 org_cli = AppGroup("org", help="Organisation structure (districts, areas, roles, ...).")
@@ -367,4 +403,6 @@ def org_import(kind: str, file) -> None:
 @click.argument("kind", type=click.Choice(list(KINDS)))
 def org_export(kind: str) -> None:
     """Print all rows of KIND as CSV in the import format."""
-    click.echo(export_csv(get_session(), KINDS[kind]), nl=False)
+    # the documented import format for scripts: commas, no byte order mark
+    text = export_csv(get_session(), KINDS[kind], csv_convention("en"))
+    click.echo(text.removeprefix(BYTE_ORDER_MARK), nl=False)

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from flask import Response, abort
 from sqlalchemy.orm import Session
 
+from core.spreadsheet import csv_response
 from steering.cafe_report import ideas_table
 from steering.goal_tables import goals_table
 from steering.overview import build_overview
@@ -25,8 +26,7 @@ from steering.tables import Table, to_csv, to_xlsx
 from steering.unit_report import build_unit_report
 
 TABLE_NAMES = ("overview", "participation", *UNIT_TABLES, "ideas", "goals")
-MIME = {"csv": "text/csv; charset=utf-8",
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _scope_ids(db: Session) -> set[int] | None:
@@ -80,7 +80,8 @@ def filename(table: Table, fmt: str) -> str:
 
 
 def send_table(table: Table, fmt: str) -> Response:
-    body: str | bytes = to_csv(table) if fmt == "csv" else to_xlsx(table)
-    response = Response(body, mimetype=MIME[fmt])
+    if fmt == "csv":
+        return csv_response(to_csv(table), filename(table, fmt))
+    response = Response(to_xlsx(table), content_type=XLSX_TYPE)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename(table, fmt)}"'
     return response

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from core.i18n import _
 from core.inputs import control_character_problem
+from core.org_import import NotText, decode_csv, not_text_message
 from steering.plan_indicators import HR, check_value, hr_indicator, parse_half_year, parse_number
 from steering.plan_services import HrRow
 
@@ -34,15 +35,6 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.errors and bool(self.rows)
-
-
-def decode(raw: bytes) -> str:
-    """UTF-8 (with or without a byte order mark), else Windows-1252 as older Swedish
-    spreadsheets save it."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
 
 
 def _problem(line: int, column: int, reason: str) -> str:
@@ -69,7 +61,11 @@ def parse_hr_csv(raw: bytes, districts: Mapping[str, int],
     ``max_lines`` lines is refused without reading on. Returns the rows to store, or the
     problems (then no rows)."""
     result = ImportResult()
-    text = decode(raw)
+    try:
+        text = decode_csv(raw)
+    except NotText as exc:
+        result.errors.append(_problem(exc.line, 1, not_text_message()))
+        return result
     first_line = text.split("\n", 1)[0].strip("\r")
     found = _header(first_line)
     if found is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from core.access import ALL_DISTRICT_ROLES, CENTRAL, LOCAL, require_district, requires
+from core.access import ADMIN, ALL_DISTRICT_ROLES, CENTRAL, LOCAL, require_district, requires
 from core.db import get_session
 from core.i18n import _, _l
 from core.org import District, by_code
@@ -46,7 +46,7 @@ def init_plan(app: Flask) -> None:
     app.register_blueprint(bp)
     app.jinja_env.globals.update(plan_reason_text=reason_text, plan_status_label=status_label,
                                  plan_half_year_label=half_year_label)
-    register_nav(app, "steering_plan.index", _l("Action plan"), (CENTRAL, LOCAL), order=42)
+    register_nav(app, "steering_plan.index", _l("Action plan"), (CENTRAL, LOCAL, ADMIN), order=24)
 
 
 def visible_districts() -> list[District]:

@@ -8,7 +8,6 @@ formulas defused with a leading apostrophe, characters XLSX cannot hold taken ou
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from flask import current_app
 
 from core.disclosure import REASON_BELOW_MINIMUM, REASON_COMPLEMENTARY
 from core.i18n import _, fmt_number, fmt_percent
-from core.spreadsheet import spreadsheet_text
+from core.spreadsheet import csv_convention, csv_document, spreadsheet_text
 from steering.data import REASON_WAVE_OPEN
 
 TEXT, INT, NUM, PCT = "text", "int", "num", "pct"
@@ -117,14 +116,11 @@ def export_rows(table: Table) -> Iterable[list[Any]]:
                spreadsheet_text("; ".join(notes))]
 
 
-def to_csv(table: Table) -> str:
-    """CSV with a header row; numbers with a decimal point; UTF-8 with a BOM for Excel."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(export_header(table))
-    for row in export_rows(table):
-        writer.writerow(["" if v is None else v for v in row])
-    return "\ufeff" + out.getvalue()
+def to_csv(table: Table, language: str | None = None) -> str:
+    """CSV with a header row, written as a spreadsheet of the reader's language opens it
+    (Swedish pages give semicolons and decimal commas, see ``core.spreadsheet``)."""
+    return "".join(csv_document([export_header(table), *export_rows(table)],
+                                csv_convention(language)))
 
 
 def to_xlsx(table: Table) -> bytes:

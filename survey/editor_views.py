@@ -13,7 +13,6 @@ from core.access import ADMIN, requires
 from core.db import get_session
 from core.i18n import _, _l
 from core.org import DevelopmentArea, list_all
-from core.web import register_nav
 from survey import editing
 from survey.editor_forms import TYPE_LABELS, InstrumentForm, SectionForm
 from survey.instruments import InstrumentError, new_version
@@ -28,11 +27,11 @@ FROZEN_MESSAGE = _l(
 
 
 def init_editor(app: Flask) -> None:
-    """Register the editor's pages and its navigation item."""
+    """Register the editor's pages; they are reached from the survey waves page and the
+    administrator's home page rather than from a navigation item of their own."""
     from survey import editor_questions  # noqa: F401  (adds the question pages to ``bp``)
 
     app.register_blueprint(bp)
-    register_nav(app, "survey_editor.instruments", _l("Questionnaires"), (ADMIN,), order=61)
 
 
 def instrument_or_404(instrument_id: int) -> Instrument:

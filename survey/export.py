@@ -34,19 +34,19 @@ unanswered, ``*`` when hidden.
 The disclosure pattern is built by the steering package (the one place every output reads it
 from); it registers a function under ``PUBLISHED_PATTERN`` in the app's extensions. One statement
 reads the rows: answers are pivoted in SQL (grouped by response); the file is written as it
-streams, on a database session of its own (the request's session is closed by then)."""
+streams, on a database session of its own (the request's session is closed by then), in the
+spreadsheet convention of the reader's language (``core.spreadsheet``: semicolons from
+Swedish pages, commas from English ones)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import combinations
 from typing import TextIO
 
-from flask import Response, abort, current_app, render_template, stream_with_context
+from flask import abort, current_app, render_template, stream_with_context
 from sqlalchemy import String, and_, case, cast, func, select
 from sqlalchemy.orm import Session
 
@@ -55,6 +55,14 @@ from core.db import get_session
 from core.disclosure import TOTAL
 from core.i18n import _
 from core.org import DimensionValue, District, ServiceArea, StaffRole
+from core.spreadsheet import (
+    BYTE_ORDER_MARK,
+    CSV_LINE_END,
+    CsvConvention,
+    csv_convention,
+    csv_response,
+    csv_row,
+)
 from survey.models import (
     CANNOT_ANSWER,
     CLOSED,
@@ -75,9 +83,9 @@ CANNOT_ANSWER_CELL = "na"
 HIDDEN_CELL = "*"
 #: rows fetched from the database at a time
 BATCH = 5000
-DELIMITER = ";"
-#: joins the values inside the database; equal to DELIMITER so a row can be used as it is
-VALUE_SEPARATOR = DELIMITER
+#: joins the values inside the database; a row is used as it is where the file's delimiter
+#: is the same (Swedish), else the separators are swapped (values are numbers or codes)
+VALUE_SEPARATOR = ";"
 #: app.extensions key of ``(db, wave) -> Hidden``: what the published results of a closed
 #: wave hide (registered by the steering package)
 PUBLISHED_PATTERN = "results_published_pattern"
@@ -264,12 +272,16 @@ class Export:
     question_ids: list[int]  #: in column order
     cannot_answer_ids: list[int]
     prefixes: dict[UnitKey, str | None]  #: unit -> its identifying cells, None: left out
+    convention: CsvConvention  #: the reader's spreadsheet convention (delimiter)
     #: unit -> the columns (question positions) given as HIDDEN_CELL on its rows
     blank_answers: dict[UnitKey, tuple[int, ...]] = field(default_factory=dict)
 
 
-def prepare(db: Session, wave: Wave, hidden: Hidden, minimum: int) -> Export:
-    """The header and every unit's identifying cells for ``wave``'s export."""
+def prepare(db: Session, wave: Wave, hidden: Hidden, minimum: int,
+            convention: CsvConvention | None = None) -> Export:
+    """The header and every unit's identifying cells for ``wave``'s export, in the
+    spreadsheet convention of the reader's language unless one is given."""
+    convention = convention or csv_convention()
     spec = wave_instrument(db, wave)
     questions = [q for q in spec.questions if q.type in COUNTED_TYPES]
     dimensions = list(wave.dimensions)
@@ -293,9 +305,10 @@ def prepare(db: Session, wave: Wave, hidden: Hidden, minimum: int) -> Export:
         by_name = dict(zip(("district", "service_area", "staff_role"), shown[:3], strict=True))
         cells = [_cell(codes[name], by_name[name]) for name in asked]
         cells += [_cell(codes["value"], value) for value in shown[3:]]
-        prefixes[key] = _row(cells)
+        prefixes[key] = csv_row(cells, convention)
     header = asked + [d.code for d in dimensions] + [q.code for q in questions]
     return Export(wave.id, header, [q.id for q in questions], cannot_answer_ids, prefixes,
+                  convention,
                   _blank_answers(plan, hidden, [q.id for q in questions], answers, minimum))
 
 
@@ -337,20 +350,15 @@ def _cell(codes: Mapping[int, str], value: Hashable) -> str:
     return codes.get(value, "")  # type: ignore[arg-type]
 
 
-def _row(cells: Sequence[str]) -> str:
-    out = io.StringIO()
-    csv.writer(out, delimiter=DELIMITER, lineterminator="").writerow(cells)
-    return out.getvalue()
-
-
 def csv_lines(export: Export, db: Session) -> Iterator[str]:
     """The CSV text: a header line, then batches of rows read through ``db``."""
-    yield DELIMITER.join(_row([name]) for name in export.header) + "\n"
+    delimiter = export.convention.delimiter
+    yield csv_row(export.header, export.convention) + CSV_LINE_END
     by_id = sorted(export.question_ids)
     all_ids = ",".join(str(i) for i in by_id)  # the usual case: every question answered
     order = [by_id.index(q) for q in export.question_ids]
     in_id_order = order == list(range(len(order)))
-    blank = DELIMITER * (len(export.question_ids) - 1)
+    blank = delimiter * (len(export.question_ids) - 1)
     columns = [str(q) for q in export.question_ids]
     statement = raw_rows_statement(export.wave_id, export.cannot_answer_ids)
     for batch in db.execute(statement.execution_options(yield_per=BATCH)).partitions():
@@ -363,20 +371,22 @@ def csv_lines(export: Export, db: Session) -> Iterator[str]:
             if ids is None:
                 answers = blank
             elif ids == all_ids:
-                answers = values if in_id_order else DELIMITER.join(
-                    [values.split(VALUE_SEPARATOR)[i] for i in order])
+                answers = (values if delimiter == VALUE_SEPARATOR
+                           else values.replace(VALUE_SEPARATOR, delimiter)) \
+                    if in_id_order else delimiter.join(
+                        [values.split(VALUE_SEPARATOR)[i] for i in order])
             else:  # some questions unanswered, or the database listed them in another order
                 given = dict(zip(ids.split(","), values.split(VALUE_SEPARATOR), strict=True))
-                answers = DELIMITER.join(given.get(c, "") for c in columns)
+                answers = delimiter.join(given.get(c, "") for c in columns)
             hide = export.blank_answers.get(key)
             if hide:
-                cells = answers.split(DELIMITER)
+                cells = answers.split(delimiter)
                 for i in hide:
                     cells[i] = HIDDEN_CELL
-                answers = DELIMITER.join(cells)
-            lines.append(f"{prefix}{DELIMITER}{answers}" if prefix else answers)
+                answers = delimiter.join(cells)
+            lines.append(f"{prefix}{delimiter}{answers}" if prefix else answers)
         if lines:
-            yield "\n".join(lines) + "\n"
+            yield CSV_LINE_END.join(lines) + CSV_LINE_END
 
 
 def hidden_units(db: Session, wave: Wave) -> Hidden:
@@ -388,11 +398,13 @@ def hidden_units(db: Session, wave: Wave) -> Hidden:
     return pattern(db, wave)
 
 
-def write_csv(db: Session, wave: Wave, stream: TextIO, minimum: int) -> None:
-    """Write the whole export of the closed ``wave`` to ``stream``."""
+def write_csv(db: Session, wave: Wave, stream: TextIO, minimum: int,
+              convention: CsvConvention | None = None) -> None:
+    """Write the whole export of the closed ``wave`` to ``stream`` (without the byte order
+    mark the download starts with)."""
     if wave.status(date.today()) != CLOSED:
         raise ValueError("results exist only for closed waves")
-    export = prepare(db, wave, hidden_units(db, wave), minimum)
+    export = prepare(db, wave, hidden_units(db, wave), minimum, convention)
     for chunk in csv_lines(export, db):
         stream.write(chunk)
 
@@ -415,11 +427,8 @@ def responses_csv(wave_id: int):
     make_session = current_app.extensions["db_sessionmaker"]
 
     def body() -> Iterator[str]:
-        yield "\ufeff"  # so that spreadsheet programs read the file as UTF-8
+        yield BYTE_ORDER_MARK  # so that spreadsheet programs read the file as UTF-8
         with make_session() as own:
             yield from csv_lines(export, own)
 
-    return Response(
-        stream_with_context(body()), mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="responses-wave-{wave.id}.csv"'},
-    )
+    return csv_response(stream_with_context(body()), f"responses-wave-{wave.id}.csv")

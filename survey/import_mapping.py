@@ -4,7 +4,7 @@ question, and how raw values become stored ones. TOML, read with the standard li
     [csv]                       # delimiter = ",", encoding = "utf-8-sig"
     ignore = ["", "rownames"]   # columns not imported (header text, or 1-based number)
 
-    [wave]                      # name (or --wave), opens_on, closes_on, submitted_on
+    [wave]                      # name (or --wave), name_en, opens_on, closes_on, submitted_on
     [instrument]                # code, title_sv, title_en, section_sv, section_en
     [answers]                   # defaults of every [[question]]: type, points, missing, …
 
@@ -112,6 +112,7 @@ class QuestionSpecMap:
 @dataclass(frozen=True)
 class ImportMapping:
     wave_name: str | None = None
+    wave_name_en: str = ""
     opens_on: date | None = None
     closes_on: date | None = None
     submitted_on: date | None = None
@@ -126,7 +127,7 @@ class ImportMapping:
 
 TABLE_KEYS = {
     "csv": {"delimiter", "encoding", "ignore"},
-    "wave": {"name", "opens_on", "closes_on", "submitted_on"},
+    "wave": {"name", "name_en", "opens_on", "closes_on", "submitted_on"},
     "instrument": {"code", "title_sv", "title_en", "intro_sv", "intro_en", "section_sv",
                    "section_en"},
     "dimension": {"column", "code", "name_sv", "name_en", "missing", "values", "bands"},
@@ -244,6 +245,7 @@ def parse_mapping(data: dict[str, Any]) -> ImportMapping:
         raise MappingError("the mapping has no [[question]]")
     return ImportMapping(
         wave_name=wave.get("name"),
+        wave_name_en=str(wave.get("name_en") or ""),
         opens_on=_date("[wave] opens_on", wave.get("opens_on")),
         closes_on=_date("[wave] closes_on", wave.get("closes_on")),
         submitted_on=_date("[wave] submitted_on", wave.get("submitted_on")),

@@ -89,8 +89,8 @@ def _create_wave(
     mapping = plan.mapping
     assert mapping.opens_on and mapping.closes_on  # noqa: S101  (plan_import checked)
     wave = create_wave(
-        db, name=plan.wave_name, instrument=instrument, opens_on=mapping.opens_on,
-        closes_on=mapping.closes_on, mode=OPEN_LINK, ask_district=False,
+        db, name=plan.wave_name, name_en=mapping.wave_name_en, instrument=instrument,
+        opens_on=mapping.opens_on, closes_on=mapping.closes_on, mode=OPEN_LINK, ask_district=False,
         ask_service_area=False, ask_staff_role=False, dimensions=dimensions,
     )
     open_wave(db, wave)

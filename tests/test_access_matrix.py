@@ -205,10 +205,10 @@ DISTRICT_PARAMS = {"district_id": "id", "district_code": "code", "district": "co
 EXTRA_ROWS: list[tuple[str, dict[str, Any], bool]] = [
     *[("cafe_masked_word", {"word": w, "normalized": w.lower()}, False)
       for w in ("Exempelsson", "Testberg", "Provqvist")],
-    ("survey_wave", {"mode": "codes", "name": "Behörighetstest: inbjudningskoder"}, True),
+    ("survey_wave", {"mode": "codes", "name_sv": "Behörighetstest: inbjudningskoder"}, True),
     # codes are listed only before a wave opens: a codes wave not yet published, one batch
     ("survey_wave", {"mode": "codes", "state": "draft",
-                     "name": "Behörighetstest: koder före öppning"}, True),
+                     "name_sv": "Behörighetstest: koder före öppning"}, True),
     ("survey_code_batch", {
         "wave_id": lambda db: db.scalar(select(table("survey_wave").c.id).where(
             table("survey_wave").c.state == "draft", table("survey_wave").c.mode == "codes")),

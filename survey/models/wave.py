@@ -17,10 +17,12 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base
 from core.org import Dimension, District, ServiceArea, StaffRole
+from survey.models.bilingual import current_language
 from survey.models.instrument import Instrument
 
 OPEN_LINK = "open-link"  #: respondents pick their district, service area and role
@@ -41,17 +43,21 @@ wave_dimension = Table(
 
 
 class Wave(Base):
-    """A survey round: an instrument asked between two dates (both inclusive)."""
+    """A survey round: an instrument asked between two dates (both inclusive). Its name is
+    in Swedish and English (``name`` reads the one of the reader's language)."""
 
     __tablename__ = "survey_wave"
     __table_args__ = (
-        UniqueConstraint("name"),
+        # named as before the name had two languages (the column was renamed in place)
+        UniqueConstraint("name_sv", name="uq_survey_wave_name"),
         CheckConstraint("closes_on >= opens_on", name="dates_ordered"),
         CheckConstraint("mode IN ('open-link', 'codes')", name="mode_known"),
         CheckConstraint("state IN ('draft', 'open', 'closed')", name="state_known"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
+    name_sv: Mapped[str] = mapped_column(String(120))
+    #: empty when no English name was given: English pages then show the Swedish one
+    name_en: Mapped[str] = mapped_column(String(120), default="", server_default="")
     instrument_id: Mapped[int] = mapped_column(
         ForeignKey("survey_instrument.id", ondelete="RESTRICT"), index=True
     )
@@ -76,6 +82,19 @@ class Wave(Base):
         back_populates="wave", cascade="all, delete-orphan"
     )
 
+    @hybrid_property
+    def name(self) -> str:
+        """The name in the reader's language (the Swedish one when there is no English)."""
+        if current_language() == "en" and self.name_en:
+            return self.name_en
+        return self.name_sv
+
+    @name.inplace.expression
+    @classmethod
+    def _name_expression(cls):
+        """In a query ``Wave.name`` is the Swedish name, which is unique."""
+        return cls.name_sv
+
     def status(self, today: date) -> str:
         """One of NOT_PUBLISHED, NOT_YET_OPEN, OPEN, CLOSED on ``today``."""
         return wave_status(self.state, self.opens_on, self.closes_on, today)
@@ -86,7 +105,7 @@ class Wave(Base):
         return tuple(d.id for d in self.dimensions)
 
     def __repr__(self) -> str:
-        return f"<Wave {self.name}>"
+        return f"<Wave {self.name_sv}>"
 
 
 def wave_status(state: str, opens_on: date, closes_on: date, today: date) -> str:

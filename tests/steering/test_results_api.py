@@ -99,6 +99,7 @@ def test_token_page_creates_and_revokes(app, login, users):
     page = client.post("/account/api-tokens/", data={"label": "Power BI"})
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "Power BI" in text
+    assert "Authorization: Bearer &lt;token&gt;" in text  # the placeholder is shown, not parsed
     raw = text.split('id="new-token">', 1)[1].split("<", 1)[0]
     headers = {"Authorization": f"Bearer {raw}"}
     assert app.test_client().get("/api/v1/waves", headers=headers).status_code == 200
@@ -109,6 +110,16 @@ def test_token_page_creates_and_revokes(app, login, users):
     client = login("local")
     assert client.post("/account/api-tokens/revoke", data={"token": token_id}).status_code == 302
     assert app.test_client().get("/api/v1/waves", headers=headers).status_code == 401
+
+
+def test_token_page_is_offered_only_to_roles_the_api_answers(app, login):
+    for role in ("moderator", "facilitator"):
+        client = login(role)
+        assert client.get("/account/api-tokens/").status_code == 403
+        assert "/account/api-tokens/" not in client.get("/").get_data(as_text=True)
+    local = login("local")
+    assert local.get("/account/api-tokens/").status_code == 200
+    assert "/account/api-tokens/" in local.get("/account/password").get_data(as_text=True)
 
 
 def test_api_is_exempt_from_csrf_and_read_only(app, city, users):
