@@ -9,8 +9,9 @@ participation is read: response counts per unit, under a pattern that hides ever
 the minimum, zero included, so that watching the counts grow cannot tell who just answered.
 Open-wave participation is a snapshot of the responses stored before today (Stockholm time),
 so every read of one day shows the same figures, and it is published in bands of the minimum
-(``participation.band``). A closed wave's pattern starts from what the final open snapshots
-hid, so that a read on the last open day and one after the close hide the same cells.
+(``participation.band``). An open wave's pattern starts from the pattern the same counts would
+have once closed, so that a read on the last open day hides everything a read after the close
+hides, and the two cannot be combined.
 
 Unit keys are ``(district id, service area id, staff role id)`` with ``TOTAL`` for "all" and
 0 for "not stated"; a key has ``TOTAL`` for the area or the role (see ``scope_keys``).
@@ -309,21 +310,6 @@ def responses_before(db: Session, wave_id: int, day: date) -> dict[Key, int]:
     return inner
 
 
-def final_open_hidden(db: Session, wave: Wave, inner: dict[Key, int], dims: Dims,
-                      minimum: int, staff: dict[Key, int]) -> set[Key]:
-    """What the participation snapshot of the wave's last open day hid, of the units whose
-    count has not changed since (a unit with nobody in it may be shown as such). On its
-    closing date an open wave showed the responses stored before that day; a unit whose
-    count grew afterwards is not carried over, since its two figures describe different
-    sets of people and the snapshot was published in bands of the minimum."""
-    final = cube_totals(inner, dims)
-    counts = responses_before(db, wave.id, wave.closes_on)
-    before = cube_totals(counts, dims)
-    pattern = suppress_scope({k: v for k, v in counts.items() if v}, dims, minimum,
-                             hide_zeros=True, upper=staff)
-    return {key for key in pattern if 0 < final.get(key, 0) == before.get(key, 0)}
-
-
 def _read_wave(db: Session, wave: Wave, minimum: int, closed: bool,
                stored: tuple[dict[Key, str], dict[int, dict[Key, str]]] | None = None,
                day: date | None = None) -> WaveResults:
@@ -343,9 +329,13 @@ def _read_wave(db: Session, wave: Wave, minimum: int, closed: bool,
     if stored is not None:
         return WaveResults(wave, spec, dims, minimum, closed, inner, n, answers, stored[0],
                            staff, dict(stored[1]))
-    start = final_open_hidden(db, wave, inner, dims, minimum, staff) if closed else set()
-    hidden = suppress_scope({k: v for k, v in inner.items() if v}, dims, minimum,
-                            hide_zeros=not closed, upper=staff, start=start)
+    present = {k: v for k, v in inner.items() if v}
+    # the closed wave's pattern of these counts; an open wave's participation starts from it,
+    # so a snapshot that equals the final counts hides at least what the results will hide
+    hidden = suppress_scope(present, dims, minimum, upper=staff)
+    if not closed:
+        hidden = suppress_scope(present, dims, minimum, hide_zeros=True, upper=staff,
+                                start=hidden)
     return WaveResults(wave, spec, dims, minimum, closed, inner, n, answers, hidden, staff,
                        snapshot=None if closed else day)
 

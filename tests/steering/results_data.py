@@ -63,10 +63,9 @@ class Survey:
         return {q.code: q.id for q in self.instrument.questions}
 
     def add(self, wave: Wave, unit: Unit, count: int, *, q1: int = 4, q2: int = 4,
-            q3: int | None = 3, yn: int | None = 1, texts: Iterable[str] = (),
-            on: date | None = None) -> None:
-        """``count`` responses of ``unit`` answering the given values, stored on the day
-        ``on`` (the wave's first day unless given); texts go to the first responses."""
+            q3: int | None = 3, yn: int | None = 1, texts: Iterable[str] = ()) -> None:
+        """``count`` responses of ``unit`` answering the given values; texts go to the
+        first responses."""
         qid = self.question_ids()
         spec = build_spec(self.instrument)
         text_list = list(texts)
@@ -79,7 +78,7 @@ class Survey:
                 answers[qid["yn"]] = yn
             if i < len(text_list):
                 answers[qid["txt"]] = text_list[i]
-            responses.append(NewResponse(unit, answers, on or wave.opens_on))
+            responses.append(NewResponse(unit, answers, wave.opens_on))
         store_responses(self.db, wave.id, spec, responses)
         self.db.flush()
 
