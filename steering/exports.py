@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from steering.cafe_report import ideas_table
 from steering.goal_tables import goals_table
+from steering.imported import IMPORTED_TABLES, build_imported_report
 from steering.overview import build_overview
 from steering.report_tables import UNIT_TABLES
 from steering.scope import (
@@ -24,7 +25,7 @@ from steering.scope import (
 from steering.tables import Table, to_csv, to_xlsx
 from steering.unit_report import build_unit_report
 
-TABLE_NAMES = ("overview", "participation", *UNIT_TABLES, "ideas", "goals")
+TABLE_NAMES = ("overview", "participation", *UNIT_TABLES, "ideas", "goals", *IMPORTED_TABLES)
 MIME = {"csv": "text/csv; charset=utf-8",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -39,6 +40,12 @@ def _scope_ids(db: Session) -> set[int] | None:
 
 def build_table(db: Session, name: str, args: Mapping[str, str]) -> Table:
     """The table ``name`` for the parameters of the page it comes from."""
+    if name in IMPORTED_TABLES:
+        from steering.imported_views import imported_level, imported_wave
+
+        wave = imported_wave(db, _wave_id(args))
+        report = build_imported_report(db, wave, imported_level(wave, args.get("by")))
+        return IMPORTED_TABLES[name](report)
     if name == "overview" or (name == "participation" and not args.get("district")):
         wave = chosen_wave(db)
         if wave is None:
@@ -72,6 +79,13 @@ def build_table(db: Session, name: str, args: Mapping[str, str]) -> Table:
     if "district" in args:
         scope = {district_by_code(db, args["district"]).id}
     return ideas_table(db, scope)
+
+
+def _wave_id(args: Mapping[str, str]) -> int:
+    try:
+        return int(args.get("wave", ""))
+    except ValueError:
+        abort(404)
 
 
 def filename(table: Table, fmt: str) -> str:

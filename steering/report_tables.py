@@ -9,7 +9,7 @@ from steering.tables import INT, NUM, PCT, TEXT, Column, Table, Value
 from steering.unit_report import UnitReport
 
 
-def change_text(change: Change | None) -> str:
+def _change_words(change: Change | None) -> str:
     """The change marker in words (never colour alone)."""
     if change is None:
         return ""
@@ -18,6 +18,15 @@ def change_text(change: Change | None) -> str:
     word = _("higher") if change.direction == UP else _("lower")
     judged = _("better") if change.better else _("worse")
     return f"{word} ({judged})"
+
+
+def change_text(change: Change | None) -> str:
+    """The change marker in words, naming the wave compared with when it is not the one
+    most of the page is compared with."""
+    text = _change_words(change)
+    if change is not None and change.named:
+        text += " " + _("(compared with %(wave)s)", wave=change.previous_wave)
+    return text
 
 
 def _hidden_or(row_reason: str | None, value) -> Value:

@@ -1,0 +1,30 @@
+"""a wave says where its results come from: asked here, or imported as history or benchmark
+
+Revision ID: survey_0005
+Revises: survey_0003
+Create Date: 2026-12-07 09:00:00.000000
+"""
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+
+revision: str = 'survey_0005'
+down_revision: str | Sequence[str] | None = 'survey_0003'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('survey_wave', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('kind', sa.String(length=12), nullable=False,
+                                      server_default='own'))
+        batch_op.create_check_constraint(
+            op.f('ck_survey_wave_kind_known'), "kind IN ('own', 'history', 'benchmark')")
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('survey_wave', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_survey_wave_kind_known'), type_='check')
+        batch_op.drop_column('kind')
