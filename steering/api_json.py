@@ -14,6 +14,7 @@ from core.org import District, ServiceArea, StaffRole
 from steering.data import REASON_WAVE_OPEN
 from steering.figures import QuestionRow
 from steering.overview import BY_AREA, Overview
+from steering.report_tables import reliability_figures
 from steering.tables import reason_text
 from steering.unit_report import UnitReport
 from survey.models import Wave
@@ -107,4 +108,8 @@ def unit_json(report: UnitReport) -> dict[str, Any]:
                      "high": _r(f.score.ci.high) if f.score and f.score.ci else None}
                     for f in report.indexes],
         "questions": [question_json(row) for row in report.rows],
+        "reliability": [{"code": f.index.code, "name": f.index.name, "unit": f.label,
+                         **hidden(f.reason), "alpha": _r(f.alpha, 4), "low": _r(f.low, 4),
+                         "high": _r(f.high, 4), "respondents": f.n}
+                        for f in reliability_figures(report)],
     }

@@ -20,6 +20,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.db import get_session
 from core.disclosure import REASON_COMPLEMENTARY
 from core.i18n import _
 from core.org import Dimension
@@ -40,6 +41,7 @@ from steering.figures import (
     question_rows,
     wave_indexes,
 )
+from steering.reliability import alpha_figures, reliability_table
 from steering.suppression import cube_totals, scope_keys, suppress_scope
 from steering.tables import INT, NUM, PCT, Column, Table, Value
 from survey.models import CLOSED, IMPORT_KINDS, ResponseCount, Rollup, Wave
@@ -238,8 +240,24 @@ def imported_units_table(report: ImportedReport) -> Table:
     return table
 
 
+def imported_reliability_table(report: ImportedReport) -> Table:
+    """Cronbach's alpha per index for every group of the level (``steering.reliability``)."""
+    dimension = report.dimension
+
+    def grouping(_district_id: int | None, extra_key: str) -> list:
+        return [city(), unit_key(_level_value(extra_key, dimension))]
+
+    figures = alpha_figures(get_session(), report.results,
+                            [(u.key, u.label) for u in report.units], grouping,
+                            ("imported", dimension.id if dimension else None))
+    return reliability_table("imported-reliability", _(
+        "Reliability of the indices, %(level)s, %(wave)s", level=report.level_label,
+        wave=report.wave.name), figures)
+
+
 IMPORTED_TABLES = {"imported-units": imported_units_table,
                    "imported-indices": imported_indexes_table,
+                   "imported-reliability": imported_reliability_table,
                    "imported-questions": imported_questions_table}
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from core.db import get_session
 from core.i18n import _
 from steering.changes import NO_CLEAR_CHANGE, UP, Change
+from steering.data import city
 from steering.figures import QuestionRow
+from steering.reliability import AlphaFigure, alpha_figures, reliability_table
+from steering.scope import current_user, sees_city
 from steering.tables import INT, NUM, PCT, TEXT, Column, Table, Value
 from steering.unit_report import UnitReport
 
@@ -122,5 +126,22 @@ def response_table(report: UnitReport) -> Table:
     return table
 
 
+def reliability_figures(report: UnitReport) -> list[AlphaFigure]:
+    """Cronbach's alpha per index for the district (a whole district only) and, for those
+    who see the whole city, the city."""
+    units = []
+    if not report.results.is_open and report.area is None and report.role is None:
+        units.append((report.key, report.district.name))
+        if sees_city(current_user()):
+            units.append((city(), _("The whole city")))
+    return alpha_figures(get_session(), report.results, units) if units else []
+
+
+def reliability_unit_table(report: UnitReport) -> Table:
+    return reliability_table("reliability", _("Reliability of the indices, %(unit)s, %(wave)s",
+                                              unit=report.label, wave=report.wave.name),
+                             reliability_figures(report))
+
+
 UNIT_TABLES = {"questions": questions_table, "indices": indexes_table, "trend": trend_table,
-               "responses": response_table}
+               "responses": response_table, "reliability": reliability_unit_table}

@@ -22,6 +22,8 @@ from core.spreadsheet import spreadsheet_text
 from steering.data import REASON_WAVE_OPEN
 
 TEXT, INT, NUM, PCT = "text", "int", "num", "pct"
+#: a coefficient read to two decimals (Cronbach's alpha)
+COEF = "coef"
 
 
 def reason_text(reason: str | None) -> str:
@@ -33,6 +35,10 @@ def reason_text(reason: str | None) -> str:
         return _("hidden to protect a small group")
     if reason == REASON_WAVE_OPEN:
         return _("not shown while the wave is open")
+    if reason == "too_few_for_alpha":
+        return _("fewer than %(n)d respondents answered every item",
+                 n=max(int(current_app.config["RELIABILITY_MIN_RESPONDENTS"]),
+                       int(current_app.config["MIN_GROUP_SIZE"])))
     if reason == "free_text":
         return _("fewer than %(n)d answers",
                  n=current_app.config["MIN_GROUP_SIZE_FREE_TEXT"])
@@ -81,6 +87,8 @@ def export_value(value: Value, kind: str) -> Any:
         return int(value.value)
     if kind == NUM:
         return round(float(value.value), 1)
+    if kind == COEF:
+        return round(float(value.value), 2)
     if kind == PCT:
         return round(float(value.value) * 100, 1)
     return spreadsheet_text(str(value.value))
@@ -150,6 +158,6 @@ def _json_value(value: Any, kind: str) -> Any:
         return None
     if kind == INT:
         return int(value)
-    if kind in (NUM, PCT):
-        return round(float(value), 4 if kind == PCT else 2)
+    if kind in (NUM, PCT, COEF):
+        return round(float(value), 4 if kind in (PCT, COEF) else 2)
     return str(value)

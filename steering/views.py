@@ -20,6 +20,7 @@ from steering.exports import TABLE_NAMES, build_table, send_table
 from steering.figures import QuestionRow
 from steering.goal_tables import goals_table
 from steering.overview import BY_AREA, build_overview, units_over_headcount
+from steering.reliability import minimum_respondents
 from steering.report_tables import UNIT_TABLES, change_text
 from steering.scope import (
     chosen_part,
@@ -37,7 +38,7 @@ bp = Blueprint("steering", __name__, url_prefix="/results")
 @bp.app_context_processor
 def _helpers() -> dict:
     return {"today": date.today(), "steering_bar": distribution_bar,
-            "steering_change": change_text}
+            "steering_change": change_text, "reliability_minimum": minimum_respondents()}
 
 
 def distribution_bar(row: QuestionRow) -> Markup:

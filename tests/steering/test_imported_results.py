@@ -112,6 +112,16 @@ def test_shipped_files_import_on_a_fresh_database_and_publish(tmp_path):
             assert {r["code"] for r in indices} >= {"bfi-agreeableness", "bfi-openness"}
             assert all(cell(r, "score") is not None for r in indices
                        if r["unit"] == "All respondents")
+            # Cronbach's alpha of the five scales as psych::alpha prints it (raw_alpha)
+            alphas = {r["code"]: r for r in body["tables"]["imported-reliability"]["rows"]
+                      if r["unit"] == "All respondents"}
+            psych = {"bfi-agreeableness": 0.70, "bfi-conscientiousness": 0.73,
+                     "bfi-extraversion": 0.76, "bfi-neuroticism": 0.81, "bfi-openness": 0.60}
+            for code, printed in psych.items():
+                row = alphas[code]
+                assert round(cell(row, "alpha"), 2) == printed, code
+                assert cell(row, "low") < cell(row, "alpha") < cell(row, "high")
+                assert 2690 <= cell(row, "n") <= 2730
         finally:
             app.extensions["db_engine"].dispose()
 
