@@ -22,6 +22,7 @@ from core.auth import User, user_for_token
 from core.db import get_session
 from core.org import District, ServiceArea, StaffRole, list_active
 from steering.api_json import overview_json, unit_json, wave_json
+from steering.benchmark import attach_benchmark
 from steering.imported import IMPORTED_TABLES, build_imported_report, imported_waves, may_see
 from steering.imported_views import imported_level, imported_wave
 from steering.overview import build_overview
@@ -130,7 +131,8 @@ def overview(wave_id: int):
 @bp.get("/waves/<int:wave_id>/results/<district_code>")
 @public
 def results(wave_id: int, district_code: str):
-    """One unit: a district, or ``?area=<code>`` / ``?role=<code>`` within it."""
+    """One unit: a district, or ``?area=<code>`` / ``?role=<code>`` within it;
+    ``?benchmark=<wave id>`` adds the comparison with an imported benchmark."""
     user = api_user()
     if isinstance(user, Response):
         return user
@@ -139,6 +141,7 @@ def results(wave_id: int, district_code: str):
     wave = chosen_wave(db, wave_id)
     area, role = chosen_part(db)
     report = build_unit_report(db, wave, district, area, role, with_texts=False)
+    attach_benchmark(db, report, request.args)
     return jsonify(unit_json(report))
 
 

@@ -112,4 +112,23 @@ def unit_json(report: UnitReport) -> dict[str, Any]:
                          **hidden(f.reason), "alpha": _r(f.alpha, 4), "low": _r(f.low, 4),
                          "high": _r(f.high, 4), "respondents": f.n}
                         for f in reliability_figures(report)],
+        "benchmark": benchmark_json(report.benchmark),
+    }
+
+
+def benchmark_json(found) -> dict[str, Any] | None:
+    """The unit beside the chosen benchmark (``steering.benchmark``), or None."""
+    if found is None:
+        return None
+    return {
+        "wave": wave_json(found.benchmark),
+        "questions": [{"code": q.code, **hidden(q.reason), "favourable": _r(q.ours, 4),
+                       "benchmark_favourable": _r(q.reference, 4),
+                       "index_difference": _r(q.comparison.difference)
+                       if q.comparison else None,
+                       "p_adjusted": _r(q.comparison.p_adjusted, 4) if q.comparison else None,
+                       "direction": q.comparison.verdict if q.comparison else None,
+                       "better": q.better} for q in found.questions],
+        "indices": [{"code": i.code, **hidden(i.reason), "score": _r(i.ours),
+                     "benchmark_score": _r(i.reference)} for i in found.indexes],
     }

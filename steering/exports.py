@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from flask import Response, abort
 from sqlalchemy.orm import Session
 
+from steering.benchmark import attach_benchmark
 from steering.cafe_report import ideas_table
 from steering.goal_tables import goals_table
 from steering.imported import IMPORTED_TABLES, build_imported_report
@@ -68,6 +69,7 @@ def build_table(db: Session, name: str, args: Mapping[str, str]) -> Table:
             abort(404)
         area, role = chosen_part(db)
         report = build_unit_report(db, wave, district, area, role, with_texts=False)
+        attach_benchmark(db, report, args)
         return UNIT_TABLES[name](report)
     if name == "goals":
         if not args.get("district"):

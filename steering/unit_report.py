@@ -76,6 +76,8 @@ class UnitReport:
     free_texts: list[FreeTextBlock] = field(default_factory=list)
     cloud: Markup = field(default_factory=Markup)
     cloud_words: list[tuple[str, int]] = field(default_factory=list)
+    #: the unit beside a chosen benchmark (``steering.benchmark``), or None
+    benchmark: object | None = None
 
     @property
     def label(self) -> str:

@@ -223,3 +223,55 @@ points = 5
     local = token(app, "local", ["farsta"])
     assert client.get(f"/api/v1/imported/{wave['id']}", headers=local).status_code == 403
     assert client.get("/api/v1/imported", headers=local).get_json()["waves"] == []
+
+
+def test_a_district_beside_a_benchmark_of_the_same_questionnaire(app, city, users, tmp_path):
+    """Another municipality's results of the same questionnaire, imported as a benchmark:
+    Rinkeby-Kista's questions are set beside it with the change markers' rules, only where
+    the benchmark asks the same question; the wave list and default are untouched."""
+    path = tmp_path / "other-city.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["q1", "q2"])
+        writer.writerows([["5", "4"]] * 150 + [["4", "5"]] * 50)
+    mapping = tmp_path / "other-city.toml"
+    mapping.write_text('''
+[wave]
+name = "Grannkommunen 2018"
+kind = "benchmark"
+opens_on = 2030-03-01
+closes_on = 2030-03-31
+[instrument]
+code = "steering-test"
+[[question]]
+column = "q1"
+code = "q1"
+[[question]]
+column = "q2"
+code = "q2"
+''', encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["survey", "import", str(path), "--mapping",
+                                                str(mapping)])
+    assert result.exit_code == 0, result.output
+    client = app.test_client()
+    client.set_cookie("lang", "en")
+    headers = token(app)
+    waves = client.get("/api/v1/waves", headers=headers).get_json()["waves"]
+    assert "Grannkommunen 2018" not in [w["name"] for w in waves]
+    [benchmark] = client.get("/api/v1/imported", headers=headers).get_json()["waves"]
+    url = f"/api/v1/waves/{city.follow_up_id}/results/rinkeby-kista"
+    body = client.get(f"{url}?benchmark={benchmark['id']}", headers=headers).get_json()
+    compared = {q["code"]: q for q in body["benchmark"]["questions"]}
+    assert set(compared) == {"q1", "q2"}  # q3 is not in the benchmark
+    q1 = compared["q1"]
+    assert q1["benchmark_favourable"] == 1.0
+    assert q1["direction"] == "down" and q1["better"] is False
+    assert q1["index_difference"] < -5
+    [index] = body["benchmark"]["indices"]
+    assert index["score"] < index["benchmark_score"]
+    assert client.get(f"{url}?benchmark={city.baseline_id}", headers=headers).status_code == 404
+    # the same on the page, for a local steering group of another district: its own
+    client.post("/login", data={"username": "central", "password": "correct horse battery"})
+    page = client.get(f"/results/unit/rinkeby-kista?wave={city.follow_up_id}"
+                      f"&benchmark={benchmark['id']}").get_data(as_text=True)
+    assert 'id="benchmark-table"' in page and "lower (worse)" in page
