@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.org import District, ServiceArea, StaffRole
+from steering.benchmark import compare_with_rest_of_city
 from steering.data import REASON_WAVE_OPEN
 from steering.figures import QuestionRow
 from steering.overview import BY_AREA, Overview
@@ -113,7 +114,17 @@ def unit_json(report: UnitReport) -> dict[str, Any]:
                          "high": _r(f.high, 4), "respondents": f.n}
                         for f in reliability_figures(report)],
         "benchmark": benchmark_json(report.benchmark),
+        "rest_of_city": [comparison_json(q) for q in compare_with_rest_of_city(report)],
     }
+
+
+def comparison_json(q) -> dict[str, Any]:
+    """One question beside a benchmark or the rest of the city."""
+    return {"code": q.code, **hidden(q.reason), "favourable": _r(q.ours, 4),
+            "other_favourable": _r(q.reference, 4),
+            "index_difference": _r(q.comparison.difference) if q.comparison else None,
+            "p_adjusted": _r(q.comparison.p_adjusted, 4) if q.comparison else None,
+            "direction": q.comparison.verdict if q.comparison else None, "better": q.better}
 
 
 def benchmark_json(found) -> dict[str, Any] | None:
@@ -122,13 +133,7 @@ def benchmark_json(found) -> dict[str, Any] | None:
         return None
     return {
         "wave": wave_json(found.benchmark),
-        "questions": [{"code": q.code, **hidden(q.reason), "favourable": _r(q.ours, 4),
-                       "benchmark_favourable": _r(q.reference, 4),
-                       "index_difference": _r(q.comparison.difference)
-                       if q.comparison else None,
-                       "p_adjusted": _r(q.comparison.p_adjusted, 4) if q.comparison else None,
-                       "direction": q.comparison.verdict if q.comparison else None,
-                       "better": q.better} for q in found.questions],
+        "questions": [comparison_json(q) for q in found.questions],
         "indices": [{"code": i.code, **hidden(i.reason), "score": _r(i.ours),
                      "benchmark_score": _r(i.reference)} for i in found.indexes],
     }

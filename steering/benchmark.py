@@ -1,4 +1,5 @@
-"""A unit's figures beside a benchmark: another organisation's imported results.
+"""A unit's figures beside a benchmark (another organisation's imported results), and a
+district beside the rest of the city.
 
 Like with like, as for change markers: a question is compared only where the benchmark asks
 it with the same code on the same scale, and an index only where it has the same items on
@@ -19,6 +20,7 @@ from flask import abort
 from sqlalchemy.orm import Session
 
 from core.i18n import _
+from core.stats import summarize_question
 from core.stats_tests import NO_CLEAR_CHANGE, UP, Comparison, compare_counts
 from steering.changes import benchmark_waves, comparable_question, judge_pairs, verdict_better
 from steering.data import city, valid_counts
@@ -177,4 +179,63 @@ def benchmark_table(report: UnitReport) -> Table:
                   share_difference=_hidden_or(r, share),
                   index_difference=_hidden_or(r, c.difference if c else None),
                   verdict=_hidden_or(r, verdict_text(item)))
+    return table
+
+
+def compare_with_rest_of_city(report: UnitReport) -> list[QuestionComparison]:
+    """A whole district's questions against the rest of the city (the city's counts minus
+    the district's), called with the change markers' rules, Holm over the page. Only where
+    the question's figures of both the district and the city are shown: the rest is then
+    what a reader could subtract anyway, and the gate leaves no rest under the minimum
+    (checked again here)."""
+    results = report.results
+    whole = city()
+    if (report.reason or results.is_open or report.area is not None
+            or report.role is not None):
+        return []
+    found: list[QuestionComparison] = []
+    pairs: list[tuple[QuestionComparison, Comparison]] = []
+    for row in report.rows:
+        scale = question_scale(row.question)
+        if row.reason or scale is None or row.favourable is None:
+            continue
+        if results.question_reason(row.question.id, whole):
+            continue
+        ours, _ = valid_counts(results.counts(row.question.id, report.key))
+        everyone, _ = valid_counts(results.counts(row.question.id, whole))
+        rest = {v: everyone.get(v, 0) - ours.get(v, 0) for v in everyone}
+        rest = {v: c for v, c in rest.items() if c}
+        if sum(rest.values()) < results.minimum:
+            continue
+        summary = summarize_question(rest, scale)
+        band = (summary.favourable if higher_is_better(results.spec, row.question)
+                else summary.unfavourable)
+        item = QuestionComparison(row.question.code, row.question.text, row.favourable.share,
+                                  band.share if band else None)
+        found.append(item)
+        pairs.append((item, compare_counts(rest, ours, scale)))
+    judged = judge_pairs([c for _, c in pairs])
+    by_code = {q.code: q for q in results.spec.questions}
+    for (item, _), comparison in zip(pairs, judged, strict=True):
+        item.comparison = comparison
+        item.better = verdict_better(results.spec, by_code[item.code], comparison)
+    return found
+
+
+def rest_of_city_table(report: UnitReport) -> Table:
+    """A whole district's questions beside the rest of the city."""
+    table = Table("rest-of-city", _("%(unit)s compared with the rest of the city, %(wave)s",
+                                    unit=report.label, wave=report.wave.name), [
+        Column("code", _("Code")), Column("question", _("Question")),
+        Column("ours", _("Favourable, %(unit)s", unit=report.label), PCT),
+        Column("reference", _("Favourable, rest of the city"), PCT),
+        Column("share_difference", _("Difference, percentage points"), NUM),
+        Column("index_difference", _("Difference, index points"), NUM),
+        Column("verdict", _("Difference"), TEXT)])
+    for item in compare_with_rest_of_city(report):
+        c = item.comparison
+        table.add(code=item.code, question=item.text, ours=item.ours, reference=item.reference,
+                  share_difference=(item.ours - item.reference) * 100
+                  if item.reference is not None and item.ours is not None else None,
+                  index_difference=c.difference if c else None, verdict=verdict_text(item))
     return table

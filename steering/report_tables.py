@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.db import get_session
 from core.i18n import _
-from steering.benchmark import benchmark_table
+from steering.benchmark import benchmark_table, rest_of_city_table
 from steering.changes import NO_CLEAR_CHANGE, UP, Change
 from steering.data import city
 from steering.figures import QuestionRow
@@ -146,4 +146,4 @@ def reliability_unit_table(report: UnitReport) -> Table:
 
 UNIT_TABLES = {"questions": questions_table, "indices": indexes_table, "trend": trend_table,
                "responses": response_table, "reliability": reliability_unit_table,
-               "benchmark": benchmark_table}
+               "benchmark": benchmark_table, "rest-of-city": rest_of_city_table}

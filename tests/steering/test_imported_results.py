@@ -228,7 +228,8 @@ points = 5
 def test_a_district_beside_a_benchmark_of_the_same_questionnaire(app, city, users, tmp_path):
     """Another municipality's results of the same questionnaire, imported as a benchmark:
     Rinkeby-Kista's questions are set beside it with the change markers' rules, only where
-    the benchmark asks the same question; the wave list and default are untouched."""
+    the benchmark asks the same question; the wave list and default are untouched. The
+    district is also set beside the rest of the city."""
     path = tmp_path / "other-city.csv"
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
@@ -264,9 +265,15 @@ code = "q2"
     compared = {q["code"]: q for q in body["benchmark"]["questions"]}
     assert set(compared) == {"q1", "q2"}  # q3 is not in the benchmark
     q1 = compared["q1"]
-    assert q1["benchmark_favourable"] == 1.0
+    assert q1["other_favourable"] == 1.0
     assert q1["direction"] == "down" and q1["better"] is False
     assert q1["index_difference"] < -5
+    # and beside the rest of the city (Farsta and Bromma), as a whole district
+    rest = {q["code"]: q for q in body["rest_of_city"]}
+    assert rest["q1"]["direction"] == "down" and rest["q1"]["favourable"] < rest["q1"][
+        "other_favourable"]
+    assert client.get(f"{url}?area=barn-och-unga", headers=headers).get_json()[
+        "rest_of_city"] == []
     [index] = body["benchmark"]["indices"]
     assert index["score"] < index["benchmark_score"]
     assert client.get(f"{url}?benchmark={city.baseline_id}", headers=headers).status_code == 404
@@ -275,3 +282,4 @@ code = "q2"
     page = client.get(f"/results/unit/rinkeby-kista?wave={city.follow_up_id}"
                       f"&benchmark={benchmark['id']}").get_data(as_text=True)
     assert 'id="benchmark-table"' in page and "lower (worse)" in page
+    assert 'id="rest-of-city-table"' in page
