@@ -17,11 +17,17 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('survey_wave', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('kind', sa.String(length=12), nullable=False,
-                                      server_default='own'))
-        batch_op.create_check_constraint(
-            op.f('ck_survey_wave_kind_known'), "kind IN ('own', 'history', 'benchmark')")
+    if op.get_bind().dialect.name == "sqlite":
+        # in place: a batch copy of survey_wave would drop the old table, and with foreign
+        # keys on, SQLite deletes the rows that cascade from it (batches, headcounts …)
+        op.execute("ALTER TABLE survey_wave ADD COLUMN kind VARCHAR(12) DEFAULT 'own' "
+                   "NOT NULL CONSTRAINT ck_survey_wave_kind_known "
+                   "CHECK (kind IN ('own', 'history', 'benchmark'))")
+        return
+    op.add_column('survey_wave', sa.Column('kind', sa.String(length=12), nullable=False,
+                                           server_default='own'))
+    op.create_check_constraint(op.f('ck_survey_wave_kind_known'), 'survey_wave',
+                               "kind IN ('own', 'history', 'benchmark')")
 
 
 def downgrade() -> None:
