@@ -18,7 +18,7 @@ from steering import (
 
 def init_app(app: Flask) -> None:
     """Blueprints and navigation; the API is exempt from CSRF (GET only, token auth)."""
-    from steering import api, token_views, views
+    from steering import api, imported_views, token_views, views  # noqa: F401
 
     app.register_blueprint(views.bp)
     app.register_blueprint(token_views.bp)

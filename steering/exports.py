@@ -10,8 +10,10 @@ from flask import Response, abort
 from sqlalchemy.orm import Session
 
 from core.spreadsheet import csv_response
+from steering.benchmark import attach_benchmark
 from steering.cafe_report import ideas_table
 from steering.goal_tables import goals_table
+from steering.imported import IMPORTED_TABLES, build_imported_report
 from steering.overview import build_overview
 from steering.report_tables import UNIT_TABLES
 from steering.scope import (
@@ -25,7 +27,7 @@ from steering.scope import (
 from steering.tables import Table, to_csv, to_xlsx
 from steering.unit_report import build_unit_report
 
-TABLE_NAMES = ("overview", "participation", *UNIT_TABLES, "ideas", "goals")
+TABLE_NAMES = ("overview", "participation", *UNIT_TABLES, "ideas", "goals", *IMPORTED_TABLES)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -39,6 +41,12 @@ def _scope_ids(db: Session) -> set[int] | None:
 
 def build_table(db: Session, name: str, args: Mapping[str, str]) -> Table:
     """The table ``name`` for the parameters of the page it comes from."""
+    if name in IMPORTED_TABLES:
+        from steering.imported_views import imported_level, imported_wave
+
+        wave = imported_wave(db, _wave_id(args))
+        report = build_imported_report(db, wave, imported_level(wave, args.get("by")))
+        return IMPORTED_TABLES[name](report)
     if name == "overview" or (name == "participation" and not args.get("district")):
         wave = chosen_wave(db)
         if wave is None:
@@ -61,6 +69,7 @@ def build_table(db: Session, name: str, args: Mapping[str, str]) -> Table:
             abort(404)
         area, role = chosen_part(db)
         report = build_unit_report(db, wave, district, area, role, with_texts=False)
+        attach_benchmark(db, report, args)
         return UNIT_TABLES[name](report)
     if name == "goals":
         if not args.get("district"):
@@ -72,6 +81,13 @@ def build_table(db: Session, name: str, args: Mapping[str, str]) -> Table:
     if "district" in args:
         scope = {district_by_code(db, args["district"]).id}
     return ideas_table(db, scope)
+
+
+def _wave_id(args: Mapping[str, str]) -> int:
+    try:
+        return int(args.get("wave", ""))
+    except ValueError:
+        abort(404)
 
 
 def filename(table: Table, fmt: str) -> str:

@@ -21,6 +21,8 @@ from core.spreadsheet import csv_convention, csv_document, spreadsheet_text
 from steering.data import REASON_WAVE_OPEN
 
 TEXT, INT, NUM, PCT = "text", "int", "num", "pct"
+#: a coefficient read to two decimals (Cronbach's alpha)
+COEF = "coef"
 
 
 def reason_text(reason: str | None) -> str:
@@ -32,6 +34,10 @@ def reason_text(reason: str | None) -> str:
         return _("hidden to protect a small group")
     if reason == REASON_WAVE_OPEN:
         return _("not shown while the wave is open")
+    if reason == "too_few_for_alpha":
+        return _("fewer than %(n)d respondents answered every item",
+                 n=max(int(current_app.config["RELIABILITY_MIN_RESPONDENTS"]),
+                       int(current_app.config["MIN_GROUP_SIZE"])))
     if reason == "free_text":
         return _("fewer than %(n)d answers",
                  n=current_app.config["MIN_GROUP_SIZE_FREE_TEXT"])
@@ -97,6 +103,8 @@ def export_value(value: Value, kind: str) -> Any:
         return int(value.value)
     if kind == NUM:
         return round(float(value.value), 1)
+    if kind == COEF:
+        return round(float(value.value), 2)
     if kind == PCT:
         return round(float(value.value) * 100, 1)
     return spreadsheet_text(str(value.value))
@@ -165,6 +173,6 @@ def _json_value(value: Any, kind: str) -> Any:
         return {"low": _json_value(value.low, kind), "high": _json_value(value.high, kind)}
     if kind == INT:
         return int(value)
-    if kind in (NUM, PCT):
-        return round(float(value), 4 if kind == PCT else 2)
+    if kind in (NUM, PCT, COEF):
+        return round(float(value), 4 if kind in (PCT, COEF) else 2)
     return str(value)

@@ -29,6 +29,13 @@ OPEN_LINK = "open-link"  #: respondents pick their district, service area and ro
 INVITATION_CODES = "codes"  #: a single-use code handed out per unit fixes the unit
 MODES = (OPEN_LINK, INVITATION_CODES)
 
+# where a wave's results come from
+KIND_OWN = "own"  #: asked on this platform
+KIND_HISTORY = "history"  #: the organisation's own earlier results, imported: joins its series
+KIND_BENCHMARK = "benchmark"  #: another organisation's results, imported: a reference only
+KINDS = (KIND_OWN, KIND_HISTORY, KIND_BENCHMARK)
+IMPORT_KINDS = (KIND_HISTORY, KIND_BENCHMARK)
+
 # the administrator's switch; the dates decide within it
 STATE_DRAFT, STATE_OPEN, STATE_CLOSED = "draft", "open", "closed"
 # what a respondent sees (``Wave.status``)
@@ -53,6 +60,7 @@ class Wave(Base):
         CheckConstraint("closes_on >= opens_on", name="dates_ordered"),
         CheckConstraint("mode IN ('open-link', 'codes')", name="mode_known"),
         CheckConstraint("state IN ('draft', 'open', 'closed')", name="state_known"),
+        CheckConstraint("kind IN ('own', 'history', 'benchmark')", name="kind_known"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     name_sv: Mapped[str] = mapped_column(String(120))
@@ -74,6 +82,8 @@ class Wave(Base):
     #: take answers again (one more answer would show in the results as a difference)
     results_shown: Mapped[bool] = mapped_column(Boolean, default=False,
                                                 server_default=false())
+    #: KIND_OWN, or how an imported wave's results may be used (``KINDS``)
+    kind: Mapped[str] = mapped_column(String(12), default=KIND_OWN, server_default=KIND_OWN)
     instrument: Mapped[Instrument] = relationship()
     dimensions: Mapped[list[Dimension]] = relationship(
         secondary=wave_dimension, order_by=Dimension.sort_order
@@ -98,6 +108,15 @@ class Wave(Base):
     def status(self, today: date) -> str:
         """One of NOT_PUBLISHED, NOT_YET_OPEN, OPEN, CLOSED on ``today``."""
         return wave_status(self.state, self.opens_on, self.closes_on, today)
+
+    @property
+    def is_benchmark(self) -> bool:
+        """Another organisation's results: never part of the city's series or defaults."""
+        return self.kind == KIND_BENCHMARK
+
+    @property
+    def is_imported(self) -> bool:
+        return self.kind in IMPORT_KINDS
 
     @property
     def dimension_ids(self) -> tuple[int, ...]:
