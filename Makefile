@@ -19,9 +19,13 @@ demo: $(VENV)/.installed $(MO) instance/config.py
 	@echo "Serving http://127.0.0.1:5000 (Ctrl-C stops)"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# The suite runs in parallel, one worker per core (pytest-xdist), each test file on one
+# worker; `make test TEST_WORKERS=0` runs it in one process.
+TEST_WORKERS ?= auto
 # pytest exits 5 when it collects no tests: not a failure; every other non-zero status is
 test: $(VENV)/.test-installed $(MO) chromium axe
-	$(BIN)/python -m pytest; status=$$?; [ $$status -eq 0 ] || [ $$status -eq 5 ]
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile; \
+	status=$$?; [ $$status -eq 0 ] || [ $$status -eq 5 ]
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .

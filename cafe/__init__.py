@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from core.access import CENTRAL, FACILITATOR, LOCAL, MODERATOR, PUBLIC
+from core.access import ADMIN, CENTRAL, FACILITATOR, LOCAL, MODERATOR, PUBLIC
 from core.i18n import _l
 from core.web import HomePanel, register_home_panel, register_nav
 
@@ -26,24 +26,18 @@ def init_app(app: Flask) -> None:
                    idea_views, public_views):
         app.register_blueprint(module.bp)
     register_nav(app, "cafe_tablet.my_tables", _l("My tables"), (FACILITATOR,), 30)
-    register_nav(app, "cafes.index", _l("Cafés"), (MODERATOR,), 31)
-    register_nav(app, "cafe_ideas.inbox", _l("Ideas"), (LOCAL, CENTRAL), 32)
+    register_nav(app, "cafes.index", _l("Cafés"), (MODERATOR, ADMIN), 31)
+    register_nav(app, "cafe_ideas.inbox", _l("Ideas"), (LOCAL, CENTRAL, ADMIN), 22)
     register_nav(app, "you_said.index", _l("You said, we did"), (PUBLIC,), 80)
     from cafe.texts import CAFE_STATUS_LABELS
 
     app.jinja_env.globals["cafe_status_label"] = lambda code: CAFE_STATUS_LABELS.get(code, code)
-    register_home_panel(
-        app, HomePanel("cafe/_home_panel.html", (PUBLIC,), _home_context, order=70)
-    )
+    from cafe import home
 
-
-def _home_context() -> dict:
-    from flask import g
-
-    from cafe.listings import facilitator_tables
-    from core.db import get_session
-
-    user = g.get("user")
-    if user is None or user.role != FACILITATOR:
-        return {"my_tables": []}
-    return {"my_tables": facilitator_tables(get_session(), user)[:5]}
+    for panel in (
+        HomePanel("cafe/_home_panel.html", (PUBLIC,), order=70),
+        HomePanel("cafe/_home_tables.html", (FACILITATOR,), home.facilitator_context, 10),
+        HomePanel("cafe/_home_cafes.html", (MODERATOR, ADMIN), home.moderator_context, 20),
+        HomePanel("cafe/_home_ideas.html", (LOCAL, CENTRAL), home.steering_context, 10),
+    ):
+        register_home_panel(app, panel)

@@ -1,6 +1,8 @@
-"""Demonstration cafés: the ten dialogue cafés of June, August and September 2017 for
-about 500 staff at about 60 tables, with notes per round, ideas answered in every status and
-published plenary summaries, plus one open café where the facilitators can try the tablet.
+"""Demonstration cafés: the ten dialogue cafés of June, August and September 2017 of the
+story (moved forward with the rest of it, see ``core.demo_dates``) for about 500 staff at
+about 60 tables, with notes per round, ideas answered in every status and published plenary
+summaries, plus a follow-up café coming up in nine days, already open so that the
+facilitators can try the tablet.
 
 ``load(db, rng)`` is called by ``flask demo load`` after the organisation and demo users
 exist. It is deterministic for a given ``rng`` and inserts notes, ideas and history in bulk.
@@ -39,9 +41,10 @@ from cafe.models import (
     note_area,
 )
 from core.auth import User
+from core.demo_dates import story_date
 from core.org import DevelopmentArea, District, StaffRole, by_code
 
-#: (date, title suffix, venue, hosting district codes, participants)
+#: (date in the story, title suffix, venue, hosting district codes, participants)
 SEASON = [
     (date(2017, 6, 8), "Farsta", "Farsta stadsdelsförvaltning, Storforsplan", ["farsta"], 48),
     (date(2017, 6, 13), "Rinkeby-Kista", "Kista Träffpunkt", ["rinkeby-kista"], 52),
@@ -229,9 +232,10 @@ def load(db: Session, rng: random.Random) -> None:
         return str(uuidlib.UUID(int=rng.getrandbits(128), version=4))
 
     season = []
+    today = date.today()
     for when, suffix, venue, codes, people in SEASON:
-        cafe, chosen = _make_cafe(db, rng, when, suffix, venue, codes, people, facilitators,
-                                  areas, roles)
+        cafe, chosen = _make_cafe(db, rng, story_date(when, today), suffix, venue, codes,
+                                  people, facilitators, areas, roles)
         season.append((cafe, chosen))
     db.flush()
     all_tags = []
@@ -248,7 +252,7 @@ def load(db: Session, rng: random.Random) -> None:
     steering = _steering_users(db)
     _answer_ideas(db, rng, [(c, routing_district(db, c)) for c, _ in season], area_codes,
                   steering)
-    _open_cafe(db, facilitators, areas, roles)
+    _open_cafe(db, facilitators, areas, roles, today)
     db.flush()
 
 
@@ -264,9 +268,15 @@ def _steering_users(db: Session) -> dict[int, int]:
     return answers
 
 
-def _open_cafe(db, facilitators, areas, roles) -> None:
-    """A follow-up café, open now, so the facilitators can try the tablet."""
-    start = datetime(2018, 3, 20, 9, 0)
+#: days from loading the demonstration to the follow-up café
+FOLLOW_UP_IN_DAYS = 9
+
+
+def _open_cafe(db, facilitators, areas, roles, today: date) -> None:
+    """A follow-up café coming up, open already so that the facilitators can try the
+    tablet before the day."""
+    start = datetime.combine(today + timedelta(days=FOLLOW_UP_IN_DAYS),
+                             datetime.min.time()).replace(hour=9)
     cafe = Cafe(title="Uppföljande dialogcafé Farsta", starts_at=start,
                 ends_at=start + timedelta(hours=3), venue="Farsta stadsdelsförvaltning",
                 status=OPEN)

@@ -12,6 +12,9 @@ Public functions (the steering package draws these; all counts exclude deleted n
 - ``note_word_frequencies(db, cafe_ids=None, district_ids=None, development_area_id=None,
   kinds=None, min_length=3, top=50) -> list[tuple[str, int]]``
   the most frequent words of the notes, Swedish stopwords removed (``core.text``).
+- ``note_sources(db, cafe_ids) -> list[NoteSource]``, ``table_participants(db, cafe_ids)``,
+  ``note_texts(db, note_ids)``: which notes a word cloud may be made of (by table, round
+  and development area) and the people behind them; the steering package decides.
 - ``idea_status_counts(db, district_ids=None) -> dict[str, int]``
   routed ideas per status (every status present, zero when none).
 
@@ -266,36 +269,57 @@ def note_word_frequencies(
     return word_frequencies(db.scalars(stmt), min_length=min_length, top=top)
 
 
-def chosen_note_ids(
-    cafe_ids: Iterable[int] | None = None,
-    district_ids: Iterable[int] | None = None,
-    development_area_id: int | None = None,
-    round_id: int | None = None,
-) -> Select:
-    """The ids of the live notes the filters choose."""
-    stmt = _chosen_notes((Note.id,), cafe_ids, district_ids, development_area_id, None)
-    return stmt.where(Note.round_id == round_id) if round_id is not None else stmt
+@dataclass(frozen=True)
+class NoteSource:
+    """Where a live note comes from, for choosing notes without reading their text."""
+
+    note_id: int
+    table_id: int
+    cafe_id: int
+    round_id: int
+    #: the development areas that choose it: its tags, and its round's area
+    area_ids: frozenset[int]
 
 
-def note_participants(
-    db: Session,
-    cafe_ids: Iterable[int] | None = None,
-    district_ids: Iterable[int] | None = None,
-    development_area_id: int | None = None,
-    round_id: int | None = None,
-    *,
-    without: Select | None = None,
-) -> int:
-    """The people behind the selected notes (less the notes ``without`` selects): the head
-    counts of the tables that wrote at least one of them (a table whose count was not
-    entered adds nothing)."""
-    stmt = _chosen_notes((Note.table_id,), cafe_ids, district_ids, development_area_id, None)
-    if round_id is not None:
-        stmt = stmt.where(Note.round_id == round_id)
-    if without is not None:
-        stmt = stmt.where(Note.id.not_in(without))
-    tables = select(CafeTable.participants).where(CafeTable.id.in_(stmt.distinct()))
-    return int(sum(n or 0 for n in db.scalars(tables)))
+def note_sources(db: Session, cafe_ids: Iterable[int]) -> list[NoteSource]:
+    """The live notes of ``cafe_ids`` with their table, round and development areas."""
+    ids = list(cafe_ids)
+    rows = db.execute(
+        select(Note.id, Note.table_id, CafeTable.cafe_id, Note.round_id,
+               Round.development_area_id)
+        .join(CafeTable, Note.table_id == CafeTable.id)
+        .join(Round, Note.round_id == Round.id)
+        .where(CafeTable.cafe_id.in_(ids), Note.deleted.is_(False))
+    ).all()
+    tags: dict[int, set[int]] = {}
+    for note_id, area_id in db.execute(
+        select(note_area.c.note_id, note_area.c.development_area_id)
+        .join(Note, Note.id == note_area.c.note_id)
+        .join(CafeTable, Note.table_id == CafeTable.id)
+        .where(CafeTable.cafe_id.in_(ids), Note.deleted.is_(False))
+    ):
+        tags.setdefault(note_id, set()).add(area_id)
+    return [
+        NoteSource(note_id, table_id, cafe_id, round_id,
+                   frozenset(tags.get(note_id, set()) | ({round_area} if round_area else set())))
+        for note_id, table_id, cafe_id, round_id, round_area in rows
+    ]
+
+
+def table_participants(db: Session, cafe_ids: Iterable[int]) -> dict[int, int]:
+    """The head count entered per table of ``cafe_ids`` (0 when not entered)."""
+    return {table_id: int(n or 0) for table_id, n in db.execute(
+        select(CafeTable.id, CafeTable.participants)
+        .where(CafeTable.cafe_id.in_(list(cafe_ids))))}
+
+
+def note_texts(db: Session, note_ids: Iterable[int]) -> list[str]:
+    """The (already masked) texts of the notes ``note_ids``."""
+    ids = list(note_ids)
+    texts: list[str] = []
+    for start in range(0, len(ids), 500):  # bound the number of bound parameters
+        texts += db.scalars(select(Note.text).where(Note.id.in_(ids[start:start + 500])))
+    return texts
 
 
 def idea_status_counts(db: Session, district_ids: Iterable[int] | None = None) -> dict[str, int]:

@@ -5,7 +5,7 @@ sub-goals keep referring to them."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
@@ -25,7 +25,8 @@ from core.org_import import (
     import_csv,
     organisation_size,
 )
-from core.web import paginate, register_nav
+from core.spreadsheet import csv_response
+from core.web import HomePanel, paginate, register_home_panel, register_nav
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.register_blueprint(users_bp)
@@ -34,6 +35,15 @@ bp.register_blueprint(users_bp)
 @bp.record_once
 def _register_nav(state) -> None:
     register_nav(state.app, "admin.index", _l("Organisation and users"), (ADMIN,), order=90)
+    register_home_panel(state.app, HomePanel("admin/_home_admin.html", (ADMIN,),
+                                             _home_context, order=30))
+
+
+def _home_context() -> dict:
+    """The administrator's home panel: user accounts and the imports."""
+    db = get_session()
+    users = db.scalar(select(func.count()).where(User.active.is_(True))) or 0
+    return {"active_users": users, "kinds": list(KINDS.values())}
 
 
 def kind_or_404(kind: str) -> OrgKind:
@@ -232,8 +242,4 @@ def org_import(kind: str):
 @requires(ADMIN)
 def org_export(kind: str):
     spec = kind_or_404(kind)
-    return Response(
-        export_csv(get_session(), spec),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{spec.slug}.csv"'},
-    )
+    return csv_response(export_csv(get_session(), spec), f"{spec.slug}.csv")

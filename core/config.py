@@ -20,6 +20,7 @@ DEFAULTS: dict[str, Any] = {
     "MIN_GROUP_SIZE": 5,
     "MIN_GROUP_SIZE_FREE_TEXT": 10,
     "MEANINGFUL_DIFFERENCE": 5.0,
+    "RELIABILITY_MIN_RESPONDENTS": 30,
     # i18n
     "BABEL_DEFAULT_LOCALE": "sv",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",

@@ -62,9 +62,10 @@ UTF8 = ("utf-8", "utf-8-sig", "utf8", "utf_8")
 
 def decode(data: bytes | str, encoding: str | None = None) -> str:
     """The text of an imported file: UTF-8, with or without a byte order mark, unless the
-    importer names another ``encoding``."""
+    importer names another ``encoding``. Text already decoded loses its byte order mark
+    (as the CSV downloads write one)."""
     if isinstance(data, str):
-        return data
+        return data.removeprefix("\ufeff")
     named = encoding is not None and encoding.lower() not in UTF8
     try:
         return data.decode(encoding if named else "utf-8-sig")  # type: ignore[arg-type]
@@ -85,8 +86,10 @@ def _undecodable(data: bytes, start: int, encoding: str | None) -> Problem:
     if encoding is not None:
         return Problem(line, max(column, 1), _("The file is not %(name)s text.", name=encoding))
     try:
-        data.decode("cp1252")
-    except UnicodeDecodeError:
+        looks_windows_1252 = b"\x00" not in data and bool(data.decode("cp1252"))
+    except UnicodeDecodeError:  # a byte Windows-1252 does not define
+        looks_windows_1252 = False
+    if not looks_windows_1252:  # NUL bytes: UTF-16 ("Unicode text"), or no text at all
         message = _("The file is not UTF-8 text. Save it as “CSV UTF-8” and import it again.")
     else:
         message = _("The file is not UTF-8 text: it looks like Windows-1252, as older Excel "

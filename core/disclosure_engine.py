@@ -29,7 +29,9 @@ at ``z*`` and in every feasible direction). One linear program finds them: maxim
 tight inequalities can be loosened at once (feasible directions form a cone, closed under
 addition, so one direction loosens every inequality that any direction loosens). One SVD then
 gives the span, and every target is a projection. Whole numbers are relaxed to real numbers
-here; the attacker tests (``tests/anonymity``) solve the same relations in integers.
+there; a single target's size is also checked in whole numbers (two linear programs: a range
+narrower than one holds one whole number). The attacker tests (``tests/anonymity``) solve the
+same relations in integers.
 
 Repairs end the exposure of one target at a time: the cheapest single published cell if it
 does, else the cells a linear program proposes (move the exposed figure by one in a feasible
@@ -326,6 +328,15 @@ class Reader:
         self.rising: set[int] = set()
         self.a_eq = a_eq
         self.tight: list[np.ndarray] = []
+        self._polytope = None
+        if intervals:
+            a_ub = np.zeros((len(ub), size))
+            for i, (row, _rhs) in enumerate(ub):
+                for var, coef in row.items():
+                    a_ub[i, var] += coef
+            self._polytope = (a_eq, np.array([rhs for _row, rhs in eq]), a_ub,
+                              np.array([rhs for _row, rhs in ub]),
+                              list(zip(low, high, strict=True)))
         if not intervals:
             if analyse:
                 self.basis = _null_space(a_eq)
@@ -433,6 +444,27 @@ class Reader:
             return True
         return bool(np.linalg.norm(vector @ self.basis) < _NULL_NORM * np.linalg.norm(vector))
 
+    def whole_number_pinned(self, var: int) -> bool:
+        """True when the unknown ``var`` can take only one whole number: its range over the
+        real-valued polytope is narrower than one (3.5..4 leaves only 4), which the span
+        analysis, working in real numbers, does not see."""
+        if self._polytope is None:
+            return False
+        a_eq, b_eq, a_ub, b_ub, limits = self._polytope
+        cost = np.zeros(len(self.truth))
+        ends = []
+        for sign in (1.0, -1.0):
+            cost[var] = sign
+            found = linprog(cost, A_ub=a_ub if len(b_ub) else None,
+                            b_ub=b_ub if len(b_ub) else None,
+                            A_eq=a_eq if len(b_eq) else None, b_eq=b_eq if len(b_eq) else None,
+                            bounds=limits, method="highs")
+            if found.status != 0:
+                return False
+            ends.append(sign * found.fun)
+        low, high = ends
+        return bool(np.floor(high + 1e-6) - np.ceil(low - 1e-6) < 1)
+
     def _published_zero_above(self, cell: int, value: Callable[[int], float]) -> bool:
         return any(value(p) == 0 for p in self.system.containers(cell) if p not in self.hidden)
 
@@ -446,7 +478,8 @@ class Reader:
         away (``("n",)`` its size, ``(kind, key)`` an answer count, ``("u",)`` its people)."""
         system, answers = self.system, self.answers
         size = sum(system.n[c] for c in group)
-        if self.pinned({self.index[("n", c)]: 1.0 for c in group}):
+        if self.pinned({self.index[("n", c)]: 1.0 for c in group}) or (
+                len(group) == 1 and self.whole_number_pinned(self.index[("n", group[0])])):
             implied = size == 0 and all(
                 self._published_zero_above(c, lambda p: system.n[p]) for c in group)
             fixed = len(group) == 1 and own_bounds(group[0])[0] == own_bounds(group[0])[1]

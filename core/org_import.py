@@ -7,8 +7,6 @@ code (dimension values by dimension and code) and the counts are reported."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 
@@ -33,7 +31,13 @@ from core.org import (
     ServiceArea,
     StaffRole,
 )
-from core.spreadsheet import from_spreadsheet_text, spreadsheet_text
+from core.spreadsheet import (
+    BYTE_ORDER_MARK,
+    CsvConvention,
+    csv_convention,
+    csv_document,
+    from_spreadsheet_text,
+)
 
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 CODE_MAX, NAME_MAX = 40, 200
@@ -278,13 +282,13 @@ def import_csv(db: Session, kind: OrgKind, data: bytes | str) -> ImportResult:
     return result
 
 
-def export_csv(db: Session, kind: OrgKind) -> str:
-    """All rows of a kind in the import format (so a file can be edited and imported back);
-    names pass ``spreadsheet_text`` (a name such as ``=1+1`` is not run as a formula) and
-    the import reads them back unchanged."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(kind.columns)
+def export_csv(db: Session, kind: OrgKind, convention: CsvConvention | None = None) -> str:
+    """All rows of a kind in the import format (so a file can be edited and imported back,
+    whichever delimiter it is saved with), in ``convention`` (default: the reader's
+    language, so that a Swedish spreadsheet opens it in columns); names pass
+    ``spreadsheet_text`` (a name such as ``=1+1`` is not run as a formula) and the import
+    reads them back unchanged."""
+    rows: list[list] = [list(kind.columns)]
     model = kind.model
     for item in db.scalars(select(model).order_by(model.sort_order, model.code)):
         extra = []
@@ -294,9 +298,8 @@ def export_csv(db: Session, kind: OrgKind) -> str:
             extra = [item.number]
         elif kind.extra == "dimension":
             extra = [item.dimension.code]
-        writer.writerow([spreadsheet_text(item.code), spreadsheet_text(item.name_sv),
-                         spreadsheet_text(item.name_en), item.sort_order, *extra])
-    return out.getvalue()
+        rows.append([item.code, item.name_sv, item.name_en, item.sort_order, *extra])
+    return "".join(csv_document(rows, convention or csv_convention()))
 
 
 org_cli = AppGroup("org", help="Organisation structure (districts, areas, roles, ...).")
@@ -327,4 +330,6 @@ def org_import(kind: str, file) -> None:
 @click.argument("kind", type=click.Choice(list(KINDS)))
 def org_export(kind: str) -> None:
     """Print all rows of KIND as CSV in the import format."""
-    click.echo(export_csv(get_session(), KINDS[kind]), nl=False)
+    # the documented import format for scripts: commas, no byte order mark
+    text = export_csv(get_session(), KINDS[kind], csv_convention("en"))
+    click.echo(text.removeprefix(BYTE_ORDER_MARK), nl=False)

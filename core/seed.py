@@ -1,6 +1,7 @@
 """The organisation a new installation starts with: Stockholm's districts of 2018, the
-central administrations, six service areas, three staff roles, two respondent dimensions and
-the action plan's thirteen development areas. Idempotent: existing codes are left alone."""
+central administrations, six service areas, four staff roles (the last "other role"), two
+respondent dimensions and the action plan's thirteen development areas. Idempotent: existing
+codes are left alone."""
 
 from __future__ import annotations
 
@@ -48,6 +49,8 @@ STAFF_ROLES = [
     ("socialsekreterare", "Socialsekreterare", "Social worker"),
     ("bistandshandlaggare", "Biståndshandläggare", "Assistance assessor"),
     ("chef", "Chef", "Manager"),
+    # so that nobody whose work is none of the above has to pick a role that is not theirs
+    ("annan-roll", "Annan roll", "Other role"),
 ]
 DIMENSIONS = {
     ("tenure", "Anställningstid", "Length of service"): [

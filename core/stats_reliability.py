@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+from scipy.stats import f as f_distribution
 
 
 @dataclass(frozen=True)
@@ -113,3 +114,18 @@ def cronbach_alpha(items: Sequence[Sequence[float | None]] | np.ndarray,
     complete = int((~np.isnan(x).any(axis=1)).sum())
     return AlphaResult(result.raw_alpha, result.std_alpha, result.average_r, result.n_items,
                        complete)
+
+
+def feldt_interval(alpha: float, n: int, k: int, confidence: float = 0.95
+                   ) -> tuple[float, float] | None:
+    """Feldt's (1965) confidence interval of Cronbach's alpha from ``n`` respondents and
+    ``k`` items: ``(1 - alpha) / (1 - true alpha)`` follows F with ``n - 1`` and
+    ``(n - 1)(k - 1)`` degrees of freedom. The same interval as ``psych::alpha.ci``.
+    None when it is undefined (n < 2, k < 2, alpha not a number)."""
+    if n < 2 or k < 2 or not np.isfinite(alpha):
+        return None
+    df1, df2 = n - 1, (n - 1) * (k - 1)
+    tail = (1 - confidence) / 2
+    low = 1 - (1 - alpha) * float(f_distribution.ppf(1 - tail, df1, df2))
+    high = 1 - (1 - alpha) * float(f_distribution.ppf(tail, df1, df2))
+    return low, high

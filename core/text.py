@@ -1,4 +1,4 @@
-"""Free text helpers: personal data masking, Swedish tokenising and word frequencies.
+"""Free text helpers: personal data masking, Swedish tokenising, lemmas and word frequencies.
 
 Pure functions (no Flask, no database) so that every package can mask free text before it is
 stored or published and count words for reports. Masking finds Swedish personal identity
@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import phonenumbers
+import simplemma
 from stop_words import get_stop_words
 
 PERSONAL_NUMBER = "personal_number"
@@ -263,11 +264,31 @@ def mask_personal_data(text: str, extra_words: Iterable[str] = ()) -> MaskResult
     return MaskResult("".join(pieces), dict(found))
 
 
-# Words that carry no meaning in notes about the work situation, plus the masking markers.
+# Words that carry no meaning in a word cloud of notes and answers about the work situation,
+# on top of the general Swedish list of ``stop-words``, written as lemmas (the base form
+# simplemma gives: "står", "stod" and "stått" are all "stå"): the verbs and adjectives that
+# every sentence needs, hedges and fillers, and the masking markers.
 DOMAIN_STOPWORDS = frozenset(
     {
-        "bla", "etc", "osv", "samt", "bör", "behöver", "vore", "typ", "väldigt", "lite",
-        "hela", "mer", "går", "sätt", "tycker", "känns", "också", "kring",
+        # function words missing from the general list
+        "bla", "etc", "osv", "samt", "vore", "typ", "kring", "pga", "ca", "dvs", "t.ex",
+        "därmed", "således", "iaf", "liksom", "alltså", "ändå", "bl", "kommer", "vilja",
+        "skola", "bli", "vara", "ha", "få", "kunna", "måste", "böra", "behöva", "komma",
+        # verbs every note uses, whatever it is about
+        "stå", "gå", "göra", "ta", "ge", "se", "sätta", "ligga", "finnas", "känna", "kännas",
+        "tycka", "tänka", "tro", "mena", "säga", "verka", "låta", "hålla", "börja",
+        "fortsätta", "försöka", "använda", "hända", "märka", "uppleva", "önska",
+        "kolla", "fixa", "gälla", "innebära", "handla", "fungera",
+        # adjectives and adverbs without a subject of their own
+        "ny", "nytt", "nya", "gammal", "stor", "liten", "bra", "god", "hel", "hela", "annan",
+        "egen", "viss", "vanlig", "mycket", "lite", "väldigt", "ganska", "jätte", "helt",
+        "mer", "mest", "mindre", "sådan", "precis", "faktiskt", "egentligen", "kanske",
+        "absolut", "enormt", "extra", "tydligen", "också", "även", "redan", "fortfarande",
+        "idag", "ibland", "ofta", "alltid", "aldrig", "bara", "nog",
+        # nouns that only carry a sentence
+        "sak", "grej", "sätt", "gång", "del", "fall", "läge", "slag", "form", "bit", "per",
+        "vecka", "månad", "år", "halvår", "följa",
+        # the markers masking writes in place of personal data
         "personnummer", "samordningsnummer", "telefon", "e-post", "namn",
     }
 )
@@ -281,12 +302,24 @@ def tokenize(text: str) -> list[str]:
     return [token.lower() for token in _TOKEN_RE.findall(text)]
 
 
+@cache
+def lemma(word: str) -> str:
+    """The Swedish base form of a lower-cased word ("ärenden" → "ärende", "står" → "stå"),
+    from simplemma's dictionary; the word itself when it is not in it."""
+    return simplemma.lemmatize(word, lang="sv").lower()
+
+
+def _is_content(token: str, min_length: int, stop: frozenset[str]) -> bool:
+    return len(token) >= min_length and token not in stop and lemma(token) not in stop
+
+
 def content_words(
     text: str, min_length: int = 3, extra_stopwords: Iterable[str] = ()
 ) -> list[str]:
-    """Tokens of ``text`` without Swedish stopwords and without words shorter than min_length."""
+    """Tokens of ``text`` without Swedish stopwords (as written or as their base form) and
+    without words shorter than min_length."""
     stop = SWEDISH_STOPWORDS | {word.lower() for word in extra_stopwords}
-    return [t for t in tokenize(text) if len(t) >= min_length and t not in stop]
+    return [t for t in tokenize(text) if _is_content(t, min_length, stop)]
 
 
 def word_frequencies(
@@ -297,11 +330,22 @@ def word_frequencies(
 ) -> list[tuple[str, int]]:
     """(word, count) pairs over all ``texts``, most frequent first, ties alphabetically.
 
-    ``top=None`` returns every word.
+    The forms of one word are counted together ("ärende", "ärenden", "ärendena") and shown
+    as the form written most often, so a cloud is led by what people wrote about, not by
+    how they inflected it. ``top=None`` returns every word.
     """
     extra = tuple(extra_stopwords)
     counts: Counter[str] = Counter()
+    forms: dict[str, Counter[str]] = {}
     for text in texts:
-        counts.update(content_words(text or "", min_length, extra))
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        for word in content_words(text or "", min_length, extra):
+            base = lemma(word)
+            counts[base] += 1
+            forms.setdefault(base, Counter())[word] += 1
+    shown = {
+        base: min(forms[base].items(), key=lambda form: (-form[1], form[0]))[0]
+        for base in counts
+    }
+    ranked = sorted(((shown[base], n) for base, n in counts.items()),
+                    key=lambda item: (-item[1], item[0]))
     return ranked if top is None else ranked[:top]

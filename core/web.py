@@ -42,6 +42,10 @@ SECURITY_HEADERS = {
 
 @dataclass
 class NavItem:
+    """A link in the main navigation, shown to the roles of ``audience`` only: an
+    administrator sees it when ``ADMIN`` is named. Public links (``PUBLIC``) are in the
+    main navigation for visitors who are not signed in, and in the footer for everyone."""
+
     endpoint: str
     label: LazyString | str
     audience: tuple[str, ...]
@@ -50,6 +54,9 @@ class NavItem:
 
 @dataclass
 class HomePanel:
+    """A part of the home page, shown to the roles of ``audience`` (an administrator sees
+    it when ``ADMIN`` is named): what needs that reader now."""
+
     template: str
     audience: tuple[str, ...]
     context: Callable[[], dict[str, Any]] = field(default=lambda: {})
@@ -93,6 +100,16 @@ def _visible(audience: tuple[str, ...]) -> bool:
     return AUTHENTICATED in audience or user.role in audience or user.role == ADMIN
 
 
+def _for_reader(audience: tuple[str, ...]) -> bool:
+    """Whether a navigation link or home panel is meant for the reader: public ones for
+    visitors who are not signed in, the others for the roles they name (not every role an
+    administrator could open, which would offer administrators every other role's work)."""
+    user = g.get("user")
+    if user is None:
+        return PUBLIC in audience
+    return AUTHENTICATED in audience or user.role in audience
+
+
 def may_open(endpoint: str) -> bool:
     """Whether the signed-in user passes the access declaration of ``endpoint``'s view, so
     that a page links only to what its reader may open."""
@@ -127,10 +144,12 @@ def register_home_panel(app: Flask, panel: HomePanel) -> None:
 @bp.get("/")
 @public
 def home():
+    """For a visitor the surveys open now and the public feedback; for a signed-in user what
+    needs them now, from the panels their role has (``register_home_panel``)."""
     panels = [
         (p.template, p.context())
         for p in sorted(current_app.extensions.get("home_panels", []), key=lambda p: p.order)
-        if _visible(p.audience)
+        if _for_reader(p.audience)
     ]
     return render_template("home.html", panels=panels)
 
@@ -245,4 +264,7 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _navigation() -> dict:
         items = sorted(app.extensions.get("nav", []), key=lambda n: n.order)
-        return {"nav_items": [n for n in items if _visible(n.audience)]}
+        return {
+            "nav_items": [n for n in items if _for_reader(n.audience)],
+            "public_nav_items": [n for n in items if PUBLIC in n.audience],
+        }

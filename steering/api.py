@@ -19,14 +19,19 @@ from core.access import ALL_DISTRICT_ROLES, LOCAL, public, requires_token
 from core.db import get_session
 from core.org import District, ServiceArea, StaffRole, list_active
 from steering.api_json import overview_json, unit_json, wave_json
+from steering.benchmark import attach_benchmark
+from steering.imported import IMPORTED_TABLES, build_imported_report, imported_waves, may_see
 from steering.overview import build_overview
 from steering.scope import (
     chosen_part,
     chosen_wave,
     district_by_code,
+    imported_level,
+    imported_wave,
     sees_city,
     visible_districts,
 )
+from steering.tables import to_json
 from steering.unit_report import build_unit_report
 from survey.queries import wave_instrument
 
@@ -92,13 +97,44 @@ def overview(wave_id: int):
 @bp.get("/waves/<int:wave_id>/results/<district_code>")
 @requires_token(*RESULT_ROLES)
 def results(wave_id: int, district_code: str):
-    """One unit: a district, or ``?area=<code>`` / ``?role=<code>`` within it."""
+    """One unit: a district, or ``?area=<code>`` / ``?role=<code>`` within it;
+    ``?benchmark=<wave id>`` adds the comparison with an imported benchmark."""
     db = get_session()
     district = district_by_code(db, district_code)
     wave = chosen_wave(db, wave_id)
     area, role = chosen_part(db)
     report = build_unit_report(db, wave, district, area, role, with_texts=False)
+    attach_benchmark(db, report, request.args)
     return jsonify(unit_json(report))
+
+
+def _imported_wave_json(wave) -> dict:
+    return {**wave_json(wave), "kind": wave.kind,
+            "levels": [{"code": d.code, "name_sv": d.name_sv, "name_en": d.name_en}
+                       for d in wave.dimensions]}
+
+
+@bp.get("/imported")
+@requires_token(*RESULT_ROLES)
+def imported_waves_list():
+    """Imported waves (benchmarks; history too for users who see the whole city)."""
+    whole_city = sees_city(g.user)
+    return jsonify(waves=[_imported_wave_json(w) for w in imported_waves(get_session())
+                          if may_see(w, whole_city)])
+
+
+@bp.get("/imported/<int:wave_id>")
+@requires_token(*RESULT_ROLES)
+def imported_results(wave_id: int):
+    """One imported wave at a level: ``?by=<dimension code>`` (none: the whole)."""
+    db = get_session()
+    wave = imported_wave(db, wave_id)
+    dimension = imported_level(wave, request.args.get("by"))
+    report = build_imported_report(db, wave, dimension)
+    return jsonify(wave=_imported_wave_json(wave),
+                   level=dimension.code if dimension else None,
+                   tables={name: to_json(make(report))
+                           for name, make in IMPORTED_TABLES.items()})
 
 
 @bp.get("/ideas")

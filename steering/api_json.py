@@ -11,9 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.org import District, ServiceArea, StaffRole
+from steering.benchmark import compare_with_rest_of_city
 from steering.data import REASON_WAVE_OPEN
 from steering.figures import QuestionRow
 from steering.overview import BY_AREA, Overview
+from steering.participation import open_band, rate_range
+from steering.report_tables import reliability_figures
 from steering.tables import reason_text
 from steering.unit_report import UnitReport
 from survey.models import Wave
@@ -87,7 +90,10 @@ def unit_json(report: UnitReport) -> dict[str, Any]:
     """A unit's figures; while the wave is open only its participation (``results_hidden``
     says why there is nothing else)."""
     rate = report.rate
-    results_hidden = REASON_WAVE_OPEN if report.results.is_open else None
+    results = report.results
+    results_hidden = REASON_WAVE_OPEN if results.is_open else None
+    counted = open_band(results, report.key)
+    ranged = rate_range(results, report.key)
     return {
         "wave": wave_json(report.wave),
         "results_hidden": results_hidden,
@@ -101,10 +107,42 @@ def unit_json(report: UnitReport) -> dict[str, Any]:
                           "low": _r(rate.ci.low, 4) if rate.ci else None,
                           "high": _r(rate.ci.high, 4) if rate.ci else None}
         if rate else None,
+        "participation_before": results.snapshot.isoformat() if results.snapshot else None,
+        "responses_range": {"low": int(counted.low), "high": int(counted.high)}
+        if counted else None,
+        "response_rate_range": {"low": _r(ranged[0].low, 4), "high": _r(ranged[0].high, 4),
+                                "headcount": ranged[1]} if ranged else None,
         "indices": [{"code": f.index.code, "name": f.index.name, **hidden(f.reason),
                      "score": _r(f.score.score) if f.score else None,
                      "low": _r(f.score.ci.low) if f.score and f.score.ci else None,
                      "high": _r(f.score.ci.high) if f.score and f.score.ci else None}
                     for f in report.indexes],
         "questions": [question_json(row) for row in report.rows],
+        "reliability": [{"code": f.index.code, "name": f.index.name, "unit": f.label,
+                         **hidden(f.reason), "alpha": _r(f.alpha, 4), "low": _r(f.low, 4),
+                         "high": _r(f.high, 4), "respondents": f.n}
+                        for f in reliability_figures(report)],
+        "benchmark": benchmark_json(report.benchmark),
+        "rest_of_city": [comparison_json(q) for q in compare_with_rest_of_city(report)],
+    }
+
+
+def comparison_json(q) -> dict[str, Any]:
+    """One question beside a benchmark or the rest of the city."""
+    return {"code": q.code, **hidden(q.reason), "favourable": _r(q.ours, 4),
+            "other_favourable": _r(q.reference, 4),
+            "index_difference": _r(q.comparison.difference) if q.comparison else None,
+            "p_adjusted": _r(q.comparison.p_adjusted, 4) if q.comparison else None,
+            "direction": q.comparison.verdict if q.comparison else None, "better": q.better}
+
+
+def benchmark_json(found) -> dict[str, Any] | None:
+    """The unit beside the chosen benchmark (``steering.benchmark``), or None."""
+    if found is None:
+        return None
+    return {
+        "wave": wave_json(found.benchmark),
+        "questions": [comparison_json(q) for q in found.questions],
+        "indices": [{"code": i.code, **hidden(i.reason), "score": _r(i.ours),
+                     "benchmark_score": _r(i.reference)} for i in found.indexes],
     }

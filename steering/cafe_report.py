@@ -2,15 +2,27 @@
 café, one of its rounds, or a development area, for the cafés a user may see.
 
 Idea and note counts describe what tables wrote, not people, so they are shown as counted.
-Note words are free text: a word cloud (and its word table) is shown only when the
-participants behind the notes it is made of reach ``MIN_GROUP_SIZE_FREE_TEXT``: the head
-counts of the tables that wrote them, not of the whole café. The words of the wider choice it
-narrows (all cafés, the café, the café without a round or area filter) minus its own words
-are the words of the other notes: their participants must be none or enough as well."""
+Note words are free text, and word counts can be subtracted, so every cloud anyone can choose
+is one publication, decided per café before anything is shown (``published_selections``):
+
+* a cloud is shown only when the participants behind its notes (the head counts of the
+  tables that wrote them) reach ``MIN_GROUP_SIZE_FREE_TEXT``;
+* of two clouds of one café where the notes of one contain the other's (the café and a
+  round, a round and a development area whose notes are all in it, …), the difference is
+  the notes of none or of that many participants; the café is decided first, then its
+  rounds, then the development areas, and a cloud that would break the rule is withheld;
+* the rounds of a shown café that are withheld together cover none or enough participants
+  (rounds split a café, so the café less the shown rounds is their notes);
+* a round and a development area are never crossed (their intersection is another set of
+  notes to subtract);
+* a cloud of several cafés (all the cafés a steering group can see, or all of them for one
+  development area) is made of the shown clouds of those cafés only. It adds up clouds that
+  are shown anyway, so the central group's cloud less a local group's, or one cloud of all
+  cafés less another, gives nothing that is not published on its own."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -19,8 +31,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cafe.idea_models import IDEA_STATUSES, Idea
-from cafe.models import Cafe, Note, Round
-from cafe.queries import CafeFigures, cafe_figures, chosen_note_ids, note_participants
+from cafe.models import Cafe, Round
+from cafe.queries import (
+    CafeFigures,
+    NoteSource,
+    cafe_figures,
+    note_sources,
+    note_texts,
+    table_participants,
+)
 from cafe.texts import IDEA_STATUS_LABELS
 from core.i18n import _
 from core.org import DevelopmentArea
@@ -37,8 +56,9 @@ class CafeReport:
     cafe: CafeFigures | None = None
     round: Round | None = None
     area: DevelopmentArea | None = None
-    participants: int = 0
-    cloud_reason: str | None = None
+    participants: int = 0  #: the people behind the notes the cloud shows
+    cloud_reason: str | None = None  #: why no cloud: "free_text" (too few), "crossed"
+    partial: bool = False  #: a cloud of several cafés leaves some cafés' notes out
     words: list[tuple[str, int]] = field(default_factory=list)
     cloud: Markup = field(default_factory=Markup)
 
@@ -69,6 +89,11 @@ def ideas_table(db: Session, district_ids: Iterable[int] | None) -> Table:
     return table
 
 
+#: a cloud of one café: the whole café, one round, or one development area
+Selection = tuple[str, int | None]
+WHOLE: Selection = ("cafe", None)
+
+
 def build_cafe_report(db: Session, district_ids: Iterable[int] | None, *,
                       cafe_id: int | None = None, round_id: int | None = None,
                       area_id: int | None = None) -> CafeReport:
@@ -81,39 +106,102 @@ def build_cafe_report(db: Session, district_ids: Iterable[int] | None, *,
     if report.cafe is not None and round_id is not None:
         report.round = db.scalar(select(Round).where(Round.id == round_id,
                                                      Round.cafe_id == report.cafe.cafe_id))
-    _cloud(db, report, ids)
+    _cloud(db, report)
     return report
 
 
-def _cloud(db: Session, report: CafeReport, district_ids: list[int] | None) -> None:
+def published_selections(notes: Sequence[NoteSource], seats: Mapping[int, int],
+                         round_ids: Sequence[int], area_ids: Sequence[int],
+                         minimum: int) -> dict[Selection, frozenset[int]]:
+    """The clouds of one café that may be shown, with their note ids (see the module's
+    docstring). ``notes`` are the café's live notes, ``seats`` the head count per table,
+    ``round_ids`` its rounds in order and ``area_ids`` the development areas in order."""
+
+    def people(note_ids: Iterable[int]) -> int:
+        return sum(seats.get(t, 0) for t in {by_id[n].table_id for n in note_ids})
+
+    def safe(note_ids: Iterable[int]) -> bool:
+        n = people(note_ids)
+        return n == 0 or n >= minimum
+
+    by_id = {note.note_id: note for note in notes}
+    candidates: dict[Selection, frozenset[int]] = {WHOLE: frozenset(by_id)}
+    for round_id in round_ids:
+        candidates[("round", round_id)] = frozenset(
+            n.note_id for n in notes if n.round_id == round_id)
+    for area_id in area_ids:
+        candidates[("area", area_id)] = frozenset(
+            n.note_id for n in notes if area_id in n.area_ids)
+    shown: dict[Selection, frozenset[int]] = {}
+
+    def consider(selection: Selection) -> None:
+        chosen = candidates[selection]
+        if not chosen or people(chosen) < minimum:
+            return
+        for other in shown.values():
+            if (chosen <= other or other <= chosen) and not safe(chosen ^ other):
+                return
+        shown[selection] = chosen
+
+    consider(WHOLE)
+    if WHOLE not in shown:
+        return shown
+    for round_id in round_ids:
+        consider(("round", round_id))
+    while True:  # the rounds withheld together: the café less the rounds shown
+        rounds = [s for s in shown if s[0] == "round"]
+        rest = shown[WHOLE].difference(*(shown[s] for s in rounds))
+        if safe(rest) or not rounds:
+            break
+        del shown[min(rounds, key=lambda s: (people(shown[s]), -round_ids.index(s[1])))]
+    for area_id in area_ids:
+        consider(("area", area_id))
+    return shown
+
+
+def _cloud(db: Session, report: CafeReport) -> None:
     minimum = int(current_app.config["MIN_GROUP_SIZE_FREE_TEXT"])
+    if report.round is not None and report.area is not None:
+        report.cloud_reason = "crossed"
+        return
     cafe_ids = [report.cafe.cafe_id] if report.cafe else [c.cafe_id for c in report.cafes]
     if not cafe_ids:
         report.cloud_reason = "free_text"
         return
-    chosen = {"cafe_ids": cafe_ids, "district_ids": district_ids,
-              "development_area_id": report.area.id if report.area else None,
-              "round_id": report.round.id if report.round else None}
-    report.participants = note_participants(db, **chosen)
-    # the choice one step wider: without the round or area filter, else all visible cafés
-    if chosen["round_id"] is not None or chosen["development_area_id"] is not None:
-        wider = {"cafe_ids": cafe_ids, "district_ids": district_ids}
-    elif report.cafe is not None:
-        wider = {"cafe_ids": [c.cafe_id for c in report.cafes], "district_ids": district_ids}
+    if report.round is not None:
+        selection: Selection = ("round", report.round.id)
+    elif report.area is not None:
+        selection = ("area", report.area.id)
     else:
-        wider = None
-    rest = note_participants(db, **wider, without=chosen_note_ids(**chosen)) if wider else 0
-    if report.participants < minimum or 0 < rest < minimum:
-        report.cloud_reason = "free_text"
+        selection = WHOLE
+    notes = note_sources(db, cafe_ids)
+    seats = table_participants(db, cafe_ids)
+    area_ids = [a.id for a in report.areas]
+    rounds: dict[int, list[int]] = {}
+    for cafe_id, round_id in db.execute(
+            select(Round.cafe_id, Round.id).where(Round.cafe_id.in_(cafe_ids))
+            .order_by(Round.cafe_id, Round.position)):
+        rounds.setdefault(cafe_id, []).append(round_id)
+    by_cafe: dict[int, list[NoteSource]] = {}
+    for note in notes:
+        by_cafe.setdefault(note.cafe_id, []).append(note)
+    wanted = {n.note_id for n in notes if selection == WHOLE
+              or (selection[0] == "round" and n.round_id == selection[1])
+              or (selection[0] == "area" and selection[1] in n.area_ids)}
+    chosen: set[int] = set()
+    for cafe_id in cafe_ids:
+        shown = published_selections(by_cafe.get(cafe_id, []), seats, rounds.get(cafe_id, []),
+                                     area_ids, minimum)
+        chosen |= shown.get(selection, frozenset())
+    if not chosen:
+        report.cloud_reason = "free_text" if wanted else None
         return
-    texts = db.scalars(_chosen_texts(chosen))
-    report.words = word_frequencies(texts, top=60)
+    report.partial = chosen != wanted
+    report.participants = sum(seats.get(t, 0) for t in
+                              {n.table_id for n in notes if n.note_id in chosen})
+    report.words = word_frequencies(note_texts(db, sorted(chosen)), top=60)
     if report.words:
         report.cloud = charts.word_cloud(report.words, _("Common words in the café notes"))
-
-
-def _chosen_texts(chosen: dict):
-    return select(Note.text).where(Note.id.in_(chosen_note_ids(**chosen)))
 
 
 def cafe_rounds(db: Session, cafe_id: int) -> list[Round]:

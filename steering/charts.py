@@ -54,12 +54,51 @@ def text_colour(fill: str) -> str:
     return "#000000" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.18 else "#ffffff"
 
 
-def _svg(width: float, height: float, title: str, body: list[str], css: str = "chart") -> Markup:
+def _svg(width: float, height: float, title: str, body: list[str], css: str = "chart",
+         fixed: bool = True) -> Markup:
+    """An SVG of ``width`` × ``height`` units. ``fixed``: drawn at that size in pixels;
+    otherwise as wide as its box (the CSS of its class sizes it) with the units scaled."""
+    size = f' width="{width:.0f}" height="{height:.0f}"' if fixed else ""
     head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="{css}" viewBox="0 0 {width:.0f} '
-            f'{height:.0f}" width="{width:.0f}" height="{height:.0f}" role="img" '
-            f'font-family="{FONT}" font-size="13"><title>{escape(title)}</title>')
+            f'{height:.0f}"{size} role="img" font-family="{FONT}" font-size="13">'
+            f'<title>{escape(title)}</title>')
     # every text that reaches the SVG went through escape() above; numbers are formatted here
     return Markup(head + "".join(body) + "</svg>")  # noqa: S704
+
+
+#: the width of a character of the charts' 13-unit font, on average, in SVG units
+CHAR_WIDTH = 7.2
+LINE_HEIGHT = 15
+
+
+def wrap(text: str, width: float, max_lines: int = 3, font_size: float = 13,
+         bold: bool = False) -> list[str]:
+    """``text`` in lines that fit ``width`` units (words kept whole where they fit, the last
+    line cut with "…" when more would be needed)."""
+    char = CHAR_WIDTH * font_size / 13 * (1.12 if bold else 1.0)
+    limit = max(4, int(width / char))
+    lines: list[str] = []
+    for word in text.split():
+        while len(word) > limit:  # a word longer than a line is broken
+            lines.append(word[:limit - 1] + "-")
+            word = word[limit - 1:]
+        if lines and len(lines[-1]) + 1 + len(word) <= limit and not lines[-1].endswith("-"):
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = _short(lines[-1] + " …", limit)
+    return lines or [""]
+
+
+def _lines(x: float, y: float, lines: Sequence[str], anchor: str = "middle",
+           extra: str = "") -> str:
+    """A ``<text>`` of several lines, the first on the baseline ``y``."""
+    spans = "".join(
+        f'<tspan x="{x:.1f}" dy="{0 if i == 0 else LINE_HEIGHT}">{escape(line)}</tspan>'
+        for i, line in enumerate(lines))
+    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{extra}>{spans}</text>'
 
 
 @dataclass(frozen=True)
@@ -71,20 +110,28 @@ class HeatCell:
 
 def heatmap(rows: Sequence[str], columns: Sequence[str], cells: Sequence[Sequence[HeatCell]],
             title: str) -> Markup:
-    """A rows x columns grid coloured by value (0..100); hidden cells are pale and hatched."""
-    left, top, cw, ch = 190, 120, 74, 30
-    width, height = left + cw * len(columns) + 10, top + ch * len(rows) + 10
+    """A rows x columns grid coloured by value (0..100); hidden cells are pale and hatched.
+    It is as wide as its box (column names are written on up to three lines above their
+    column, never over each other). It comes with the same cells as a list
+    (``heat_list``), which the page's CSS shows instead on a narrow screen."""
+    cw, ch = 96, 32
+    left = 12 + min(230, CHAR_WIDTH * max((len(r) for r in rows), default=8))
+    heads = [wrap(name, cw - 8, bold=True) for name in columns]
+    top = 10 + LINE_HEIGHT * max((len(h) for h in heads), default=1)
+    width, height = left + cw * len(columns) + 4, top + ch * len(rows) + 4
     body = ['<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
             'patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="#c9d0d8" '
             'stroke-width="2"/></pattern></defs>']
-    for j, name in enumerate(columns):
+    for j, head in enumerate(heads):
         x = left + cw * j + cw / 2
-        body.append(f'<text x="{x:.0f}" y="{top - 8}" transform="rotate(-35 {x:.0f} {top - 8})" '
-                    f'fill="#1b1f24">{escape(_short(name, 22))}</text>')
+        y = top - 8 - LINE_HEIGHT * (len(head) - 1)
+        body.append(_lines(x, y, head, extra=' class="heat-head" fill="#1b1f24" '
+                                             'font-weight="600"'))
     for i, name in enumerate(rows):
         y = top + ch * i
         body.append(f'<text x="{left - 8}" y="{y + ch / 2 + 4:.0f}" text-anchor="end" '
-                    f'fill="#1b1f24">{escape(_short(name, 26))}</text>')
+                    f'fill="#1b1f24">{escape(_short(name, int((left - 12) / CHAR_WIDTH)))}'
+                    '</text>')
         for j, cell in enumerate(cells[i]):
             x = left + cw * j
             fill = sequential(cell.value) if cell.value is not None else HIDDEN_FILL
@@ -95,9 +142,37 @@ def heatmap(rows: Sequence[str], columns: Sequence[str], cells: Sequence[Sequenc
                 body.append(f'<rect x="{x}" y="{y}" width="{cw - 2}" height="{ch - 2}" '
                             'fill="url(#hatch)"/>')
             colour = text_colour(fill) if cell.value is not None else "#1b1f24"
-            body.append(f'<text x="{x + cw / 2 - 1:.0f}" y="{y + ch / 2 + 4:.0f}" '
-                        f'text-anchor="middle" fill="{colour}">{escape(cell.label)}</text></g>')
-    return _svg(width, height, title, body, "chart heatmap")
+            body.append(f'<text x="{x + cw / 2 - 1:.0f}" y="{y + ch / 2 + 5:.0f}" '
+                        f'text-anchor="middle" font-size="14" fill="{colour}">'
+                        f'{escape(cell.label)}</text></g>')
+    return (_svg(width, height, title, body, "chart heatmap", fixed=False)
+            + heat_list(rows, columns, cells, title))
+
+
+#: the heat list's colour classes: ``heat-0`` (0–9) to ``heat-10`` (100), see steering.css
+HEAT_STEPS = 10
+
+
+def heat_class(value: float | None) -> str:
+    if value is None:
+        return "heat-hidden"
+    return f"heat-{min(HEAT_STEPS, max(0, int(value // HEAT_STEPS)))}"
+
+
+def heat_list(rows: Sequence[str], columns: Sequence[str],
+              cells: Sequence[Sequence[HeatCell]], title: str) -> Markup:
+    """The heatmap as a list for narrow screens: each row a heading with its cells as
+    coloured chips that name their column, in text that wraps instead of shrinking."""
+    parts = [f'<div class="heat-list" role="group" aria-label="{escape(title)}">']
+    for name, row in zip(rows, cells, strict=True):
+        parts.append(f'<section class="heat-row"><h3>{escape(name)}</h3><ul>')
+        for column, cell in zip(columns, row, strict=True):
+            parts.append(f'<li class="{heat_class(cell.value)}"><span class="heat-name">'
+                         f'{escape(column)}</span> <span class="heat-value">'
+                         f'{escape(cell.label)}</span></li>')
+        parts.append("</ul></section>")
+    parts.append("</div>")
+    return Markup("".join(parts))  # noqa: S704  (every text escaped above)
 
 
 def _short(text: str, limit: int) -> str:
@@ -113,12 +188,30 @@ class TrendPoint:
     text: str = ""  #: the value as written (locale-formatted)
 
 
+#: the wide trend's width in SVG units; it is drawn as wide as its box
+TREND_WIDTH = 720
+#: the narrow trend (phones): waves top to bottom, the value across
+NARROW_WIDTH = 340
+
+
 def trend(points: Sequence[TrendPoint], title: str, y_label: str) -> Markup:
-    """A line over waves with its 95 % confidence band, on 0..100; gaps where hidden."""
-    left, top, plot_w, plot_h = 48, 16, max(120 * len(points), 240), 180
+    """A line over waves with its 95 % confidence band, on 0..100; gaps where hidden. Two
+    drawings of the same figures: across (wide screens, wave names wrapped on up to three
+    lines under their own slot, so they never overlap however many or long) and down
+    (narrow screens: one wave a row, its full name above its value). The page's CSS shows
+    one of them."""
+    return _trend_wide(points, title, y_label) + _trend_narrow(points, title)
+
+
+def _trend_wide(points: Sequence[TrendPoint], title: str, y_label: str) -> Markup:
+    left, top, plot_h = 48, 22, 180
+    plot_w = TREND_WIDTH - left - 16
+    slot = plot_w / max(1, len(points))
+    labels = [wrap(p.label, slot - 10) for p in points]
+    bottom = 14 + LINE_HEIGHT * max((len(lines) for lines in labels), default=1)
 
     def x(i: int) -> float:
-        return left + (plot_w * (i + 0.5) / len(points) if points else 0)
+        return left + slot * (i + 0.5)
 
     def y(v: float) -> float:
         return top + plot_h * (1 - min(100.0, max(0.0, v)) / 100)
@@ -139,8 +232,8 @@ def trend(points: Sequence[TrendPoint], title: str, y_label: str) -> Markup:
         line = " ".join(f"{x(i):.1f},{y(points[i].value):.1f}" for i in run)  # type: ignore[arg-type]
         body.append(f'<polyline points="{line}" fill="none" stroke="#0072b2" stroke-width="2.5"/>')
     for i, p in enumerate(points):
-        body.append(f'<text x="{x(i):.1f}" y="{top + plot_h + 18}" text-anchor="middle" '
-                    f'fill="#1b1f24">{escape(_short(p.label, 18))}</text>')
+        body.append(_lines(x(i), top + plot_h + 18, labels[i],
+                           extra=' class="trend-label" fill="#1b1f24"'))
         if p.value is None:
             continue
         if p.low is not None and p.high is not None:
@@ -149,7 +242,40 @@ def trend(points: Sequence[TrendPoint], title: str, y_label: str) -> Markup:
         body.append(f'<circle cx="{x(i):.1f}" cy="{y(p.value):.1f}" r="4.5" fill="#0072b2"/>'
                     f'<text x="{x(i) + 8:.1f}" y="{y(p.value) - 8:.1f}" fill="#1b1f24" '
                     f'font-weight="600">{escape(p.text)}</text>')
-    return _svg(left + plot_w + 20, top + plot_h + 30, title, body, "chart trend")
+    return _svg(TREND_WIDTH, top + plot_h + bottom, title, body, "chart trend trend-wide",
+                fixed=False)
+
+
+def _trend_narrow(points: Sequence[TrendPoint], title: str) -> Markup:
+    left, right = 8, NARROW_WIDTH - 44
+    scale_w = right - left
+
+    def x(v: float) -> float:
+        return left + scale_w * min(100.0, max(0.0, v)) / 100
+
+    body = []
+    y = 8.0
+    for p in points:
+        lines = wrap(p.label, NARROW_WIDTH - 16, max_lines=2, bold=True)
+        body.append(_lines(left, y + 12, lines, anchor="start",
+                           extra=' class="trend-label" fill="#1b1f24" font-weight="600"'))
+        y += 12 + LINE_HEIGHT * (len(lines) - 1) + 10
+        body.append(f'<line x1="{left}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}" '
+                    'stroke="#c9d0d8" stroke-width="6" stroke-linecap="round"/>')
+        if p.value is not None:
+            if p.low is not None and p.high is not None:
+                body.append(f'<line x1="{x(p.low):.1f}" x2="{x(p.high):.1f}" y1="{y:.1f}" '
+                            f'y2="{y:.1f}" stroke="#56b4e9" stroke-width="6"/>')
+            body.append(f'<circle cx="{x(p.value):.1f}" cy="{y:.1f}" r="6" fill="#0072b2"/>'
+                        f'<text x="{right + 8}" y="{y + 5:.1f}" font-weight="600" '
+                        f'fill="#1b1f24">{escape(p.text)}</text>')
+        else:
+            body.append(f'<text x="{right + 8}" y="{y + 5:.1f}" fill="#4a5360">×</text>')
+        y += 18
+    ticks = "".join(f'<text x="{x(t):.1f}" y="{y + 6:.1f}" text-anchor="middle" '
+                    f'fill="#4a5360" font-size="11">{t}</text>' for t in (0, 50, 100))
+    return _svg(NARROW_WIDTH, y + 12, title, [*body, ticks], "chart trend trend-narrow",
+                fixed=False)
 
 
 def _runs(points: Sequence[TrendPoint]) -> list[list[int]]:

@@ -7,6 +7,11 @@ responses export all read them from here.
 Results exist only for closed waves. While a wave is open (or not yet open) nothing but
 participation is read: response counts per unit, under a pattern that hides every count under
 the minimum, zero included, so that watching the counts grow cannot tell who just answered.
+Open-wave participation is a snapshot of the responses stored before today (Stockholm time),
+so every read of one day shows the same figures, and it is published in bands of the minimum
+(``participation.band``). An open wave's pattern starts from the pattern the same counts would
+have once closed, so that a read on the last open day hides everything a read after the close
+hides, and the two cannot be combined.
 
 Unit keys are ``(district id, service area id, staff role id)`` with ``TOTAL`` for "all" and
 0 for "not stated"; a key has ``TOTAL`` for the area or the role (see ``scope_keys``).
@@ -17,8 +22,9 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from threading import Lock
+from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, request
 from sqlalchemy import func, select
@@ -42,6 +48,7 @@ from survey.models import (
     NUMBER,
     SCALE_0_10,
     YES_NO,
+    Response,
     ResponseCount,
     Rollup,
     Wave,
@@ -53,10 +60,17 @@ from survey.waves import mark_results_shown
 #: the reason shown for every figure of a wave that is still open
 REASON_WAVE_OPEN = "wave_open"
 RESULTS_CACHE_SIZE = 12
+#: the day of an open wave's participation snapshot turns at midnight in this time zone
+SNAPSHOT_ZONE = ZoneInfo("Europe/Stockholm")
 #: guards the figures a cached WaveResults works out on first use
 _lock = Lock()
 
 Counts = dict[int, int]
+
+
+def snapshot_day() -> date:
+    """Today in Stockholm: an open wave's participation counts the responses stored before it."""
+    return datetime.now(SNAPSHOT_ZONE).date()
 
 
 def city() -> Key:
@@ -74,7 +88,9 @@ def unit_key(district_id: int | None, area_id: int | None = None,
 @dataclass
 class WaveResults:
     """Counts of one wave over the whole scope, with its disclosure patterns. For a wave
-    that is not closed, ``answers`` is empty and ``hidden`` is the participation pattern."""
+    that is not closed, ``answers`` is empty, the counts are the snapshot of the responses
+    stored before ``snapshot`` and ``hidden`` is their participation pattern (the counts are
+    published in bands, never as they are)."""
 
     wave: Wave
     spec: InstrumentSpec
@@ -89,6 +105,8 @@ class WaveResults:
     _question_hidden: dict[int, dict[Key, str]] = field(default_factory=dict)
     #: figures computed from these counts, shared by the copies the cache hands out
     memo: dict[Hashable, object] = field(default_factory=dict)
+    #: an open wave: the responses counted are those stored before this day
+    snapshot: date | None = None
 
     @property
     def is_open(self) -> bool:
@@ -100,8 +118,9 @@ class WaveResults:
         return self.hidden.get(key)
 
     def count(self, key: Key) -> int | None:
-        """The published response count of a unit, or None."""
-        return None if self.reason(key) else self.n.get(key, 0)
+        """The published exact response count of a unit, or None (always None while the
+        wave is open: its counts are published in bands, ``participation.band``)."""
+        return None if self.reason(key) or not self.closed else self.n.get(key, 0)
 
     def question_reason(self, question_id: int, key: Key) -> str | None:
         """Why one question's figures of a unit are hidden (its own n may be smaller than
@@ -223,15 +242,16 @@ def load_wave(db: Session, wave: Wave, today: date | None = None) -> WaveResults
     also records that the results have been shown (the wave cannot be reopened)."""
     minimum = int(current_app.config["MIN_GROUP_SIZE"])
     closed = wave.status(today or date.today()) == CLOSED
-    version = _version(db, wave.id)
-    signature = (wave.id, minimum, closed, version)
+    day = None if closed else snapshot_day()
+    version = _version(db, wave.id) if closed else snapshot_version(db, wave.id, day)
+    signature = (wave.id, minimum, closed, day, version)
     cache = worker_cache("steering_results", maxsize=RESULTS_CACHE_SIZE)
     found = cache.get(signature)
     if found is not None and (wave.results_shown or not closed):
         return replace(found, wave=wave)
     stamp = repr(version)
     stored = stored_patterns.read(db, wave.id, minimum, stamp) if closed else None
-    results = found or _read_wave(db, wave, minimum, closed, stored)
+    results = found or _read_wave(db, wave, minimum, closed, stored, day)
     if closed and (stored is None or not wave.results_shown):
         _record(db, wave, results, stamp, store=stored is None)
     cache.put(signature, results)
@@ -266,9 +286,27 @@ def _record(db: Session, wave: Wave, results: WaveResults, stamp: str, store: bo
         write(db)
 
 
+def snapshot_version(db: Session, wave_id: int, day: date) -> tuple:
+    """A stamp of an open wave's snapshot: the responses stored before ``day``."""
+    return db.execute(select(func.count()).select_from(Response)
+                      .where(Response.wave_id == wave_id, Response.submitted_on < day)).one()
+
+
+def responses_before(db: Session, wave_id: int, day: date) -> dict[Key, int]:
+    """Responses per (district, area, role) of a wave stored before ``day``."""
+    keys = (Response.district_id, Response.service_area_id, Response.staff_role_id)
+    inner: dict[Key, int] = {}
+    stmt = (select(*keys, func.count()).where(Response.wave_id == wave_id,
+                                              Response.submitted_on < day).group_by(*keys))
+    for district, area, role, count in db.execute(stmt):
+        key = (district or 0, area or 0, role or 0)
+        inner[key] = inner.get(key, 0) + count
+    return inner
+
+
 def _read_wave(db: Session, wave: Wave, minimum: int, closed: bool,
-               stored: tuple[dict[Key, str], dict[int, dict[Key, str]]] | None = None
-               ) -> WaveResults:
+               stored: tuple[dict[Key, str], dict[int, dict[Key, str]]] | None = None,
+               day: date | None = None) -> WaveResults:
     spec = wave_instrument(db, wave)
     answers: dict[int, dict] = {}
     if closed:  # an open wave's answers are not even read
@@ -278,16 +316,22 @@ def _read_wave(db: Session, wave: Wave, minimum: int, closed: bool,
             for scope_key in scope_of(key):
                 values = by_key.setdefault(scope_key, {})
                 values[value] = values.get(value, 0) + count
-    inner = inner_responses(db, wave)
-    dims = _dims(db, inner)
+    inner = inner_responses(db, wave) if closed else responses_before(db, wave.id, day)
+    dims = _dims(db, inner_responses(db, wave) if not closed else inner)
     n = cube_totals(inner, dims)
     staff = staff_by_key(db, wave)
     if stored is not None:
         return WaveResults(wave, spec, dims, minimum, closed, inner, n, answers, stored[0],
                            staff, dict(stored[1]))
-    hidden = suppress_scope({k: v for k, v in inner.items() if v}, dims, minimum,
-                            hide_zeros=not closed, upper=staff)
-    return WaveResults(wave, spec, dims, minimum, closed, inner, n, answers, hidden, staff)
+    present = {k: v for k, v in inner.items() if v}
+    # the closed wave's pattern of these counts; an open wave's participation starts from it,
+    # so a snapshot that equals the final counts hides at least what the results will hide
+    hidden = suppress_scope(present, dims, minimum, upper=staff)
+    if not closed:
+        hidden = suppress_scope(present, dims, minimum, hide_zeros=True, upper=staff,
+                                start=hidden)
+    return WaveResults(wave, spec, dims, minimum, closed, inner, n, answers, hidden, staff,
+                       snapshot=None if closed else day)
 
 
 def staff_by_key(db: Session, wave: Wave) -> dict[Key, int]:

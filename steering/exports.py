@@ -9,8 +9,11 @@ from collections.abc import Mapping
 from flask import Response, abort
 from sqlalchemy.orm import Session
 
+from core.spreadsheet import csv_response
+from steering.benchmark import attach_benchmark
 from steering.cafe_report import ideas_table
 from steering.goal_tables import goals_table
+from steering.imported import IMPORTED_TABLES, build_imported_report
 from steering.overview import build_overview
 from steering.report_tables import UNIT_TABLES
 from steering.scope import (
@@ -18,15 +21,16 @@ from steering.scope import (
     chosen_wave,
     current_user,
     district_by_code,
+    imported_level,
+    imported_wave,
     sees_city,
     visible_districts,
 )
 from steering.tables import Table, to_csv, to_xlsx
 from steering.unit_report import build_unit_report
 
-TABLE_NAMES = ("overview", "participation", *UNIT_TABLES, "ideas", "goals")
-MIME = {"csv": "text/csv; charset=utf-8",
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+TABLE_NAMES = ("overview", "participation", *UNIT_TABLES, "ideas", "goals", *IMPORTED_TABLES)
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _scope_ids(db: Session) -> set[int] | None:
@@ -39,6 +43,10 @@ def _scope_ids(db: Session) -> set[int] | None:
 
 def build_table(db: Session, name: str, args: Mapping[str, str]) -> Table:
     """The table ``name`` for the parameters of the page it comes from."""
+    if name in IMPORTED_TABLES:
+        wave = imported_wave(db, _wave_id(args))
+        report = build_imported_report(db, wave, imported_level(wave, args.get("by")))
+        return IMPORTED_TABLES[name](report)
     if name == "overview" or (name == "participation" and not args.get("district")):
         wave = chosen_wave(db)
         if wave is None:
@@ -61,6 +69,7 @@ def build_table(db: Session, name: str, args: Mapping[str, str]) -> Table:
             abort(404)
         area, role = chosen_part(db)
         report = build_unit_report(db, wave, district, area, role, with_texts=False)
+        attach_benchmark(db, report, args)
         return UNIT_TABLES[name](report)
     if name == "goals":
         if not args.get("district"):
@@ -74,13 +83,21 @@ def build_table(db: Session, name: str, args: Mapping[str, str]) -> Table:
     return ideas_table(db, scope)
 
 
+def _wave_id(args: Mapping[str, str]) -> int:
+    try:
+        return int(args.get("wave", ""))
+    except ValueError:
+        abort(404)
+
+
 def filename(table: Table, fmt: str) -> str:
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", table.name).strip("-") or "table"
     return f"medarbetardialog-{stem}.{fmt}"
 
 
 def send_table(table: Table, fmt: str) -> Response:
-    body: str | bytes = to_csv(table) if fmt == "csv" else to_xlsx(table)
-    response = Response(body, mimetype=MIME[fmt])
+    if fmt == "csv":
+        return csv_response(to_csv(table), filename(table, fmt))
+    response = Response(to_xlsx(table), content_type=XLSX_TYPE)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename(table, fmt)}"'
     return response

@@ -64,6 +64,13 @@ def wave_indexes(spec: InstrumentSpec) -> list[IndexDef]:
     return found
 
 
+def index_items(spec: InstrumentSpec, index: IndexDef) -> frozenset[tuple[str, Scale | None]]:
+    """What an index is made of, to tell whether two waves' indices are the same: its
+    questions by code with their scales."""
+    return frozenset((spec.by_id[i].code, question_scale(spec.by_id[i]))
+                     for i in index.question_ids)
+
+
 def higher_is_better(spec: InstrumentSpec, question: QuestionSpec) -> bool:
     """Whether a higher scored answer is the good end (False for workload items)."""
     if question.index_code:

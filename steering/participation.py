@@ -1,7 +1,13 @@
 """Participation: responses and the response rate per unit. While a wave is open these are
 the only figures anyone sees of it; they come from the wave's participation pattern
 (``steering.data``), which hides every count under the minimum, zero included, and the
-counts from which one could be worked out."""
+counts from which one could be worked out.
+
+While a wave is open its participation is a snapshot of the responses stored before today
+(``steering.data``) and every count is published as the band of ``minimum`` it lies in
+(35 as "35–39", the response rate as the range the band gives): a reader who knows of an
+answer of their own cannot tell from the figures how many others arrived with it, nor, from
+a band boundary crossed, what a hidden count was before."""
 
 from __future__ import annotations
 
@@ -13,7 +19,32 @@ from core.i18n import _
 from core.org import District, ServiceArea, StaffRole
 from core.stats import ResponseRate, response_rate
 from steering.data import Key, WaveResults, unit_key
-from steering.tables import INT, PCT, Column, Table, Value
+from steering.tables import INT, PCT, Column, Range, Table, Value
+
+
+def band(n: int, minimum: int) -> Range:
+    """The band of ``minimum`` a count lies in: 35 -> 35–39 (minimum 5)."""
+    low = n // minimum * minimum
+    return Range(low, low + minimum - 1)
+
+
+def open_band(results: WaveResults, key: Key) -> Range | None:
+    """The published band of an open wave's unit, or None (hidden, or the wave closed)."""
+    if results.closed or results.reason(key):
+        return None
+    return band(results.n.get(key, 0), results.minimum)
+
+
+def rate_range(results: WaveResults, key: Key) -> tuple[Range, int] | None:
+    """(the response rate's range, the headcount) of an open wave's district or service area
+    whose band is published and whose headcount is known."""
+    found = open_band(results, key)
+    if found is None or key[2] is not TOTAL or key[0] is TOTAL:
+        return None
+    staff = results.staff.get(key)
+    if not staff:
+        return None
+    return Range(found.low / staff, found.high / staff), staff
 
 
 def rate(results: WaveResults, key: Key) -> ResponseRate | None:
@@ -28,7 +59,8 @@ def rate(results: WaveResults, key: Key) -> ResponseRate | None:
 
 def participation_table(db: Session, results: WaveResults, keys: list[Key],
                         title: str) -> Table:
-    """Responses, staff and response rate of ``keys`` (a hidden count says why)."""
+    """Responses, staff and response rate of ``keys`` (a hidden count says why; an open
+    wave's counts and rates are ranges)."""
     names = {kind: {row.id: row.name for row in db.scalars(select(model))}
              for kind, model in (("d", District), ("a", ServiceArea), ("r", StaffRole))}
     table = Table("participation", title,
@@ -37,6 +69,14 @@ def participation_table(db: Session, results: WaveResults, keys: list[Key],
                    Column("rate", _("Response rate"), PCT)])
     for key in keys:
         reason = results.reason(key)
+        if not results.closed:
+            ranged = rate_range(results, key)
+            table.add(unit=unit_label(names, key),
+                      n=Value(None, reason) if reason else Value(open_band(results, key)),
+                      headcount=Value(ranged[1] if ranged else None),
+                      rate=Value(None, reason) if reason
+                      else Value(ranged[0] if ranged else None))
+            continue
         found = rate(results, key)
         table.add(unit=unit_label(names, key), n=Value(None, reason) if reason
                   else Value(results.n.get(key, 0)),

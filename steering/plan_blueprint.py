@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from core.access import CENTRAL, LOCAL
+from core.access import ADMIN, CENTRAL, LOCAL
 from core.i18n import _l
 from core.web import GET, GET_POST, POST, register_nav, routed_blueprint
 from steering import plan_hr_views, plan_views
@@ -36,4 +36,4 @@ def init_plan(app: Flask) -> None:
     app.jinja_env.globals.update(plan_reason_text=reason_text,
                                  plan_status_label=plan_views.status_label,
                                  plan_half_year_label=half_year_label)
-    register_nav(app, "steering_plan.index", _l("Action plan"), (CENTRAL, LOCAL), order=42)
+    register_nav(app, "steering_plan.index", _l("Action plan"), (CENTRAL, LOCAL, ADMIN), order=24)

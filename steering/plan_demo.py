@@ -1,30 +1,35 @@
-"""Demonstration action plan: HR figures of every district per half-year 2016H1–2018H2 and
-sub-goals with progress notes in Farsta, Rinkeby-Kista, Skärholmen, Södermalm,
-Socialförvaltningen and for the whole city.
+"""Demonstration action plan: HR figures of every district per half-year 2016H1–2018H2 of the
+story and sub-goals with progress notes in Farsta, Rinkeby-Kista, Skärholmen, Södermalm,
+Socialförvaltningen and for the whole city. The story's years are moved forward when it is
+loaded, as the surveys and cafés are (``core.demo_dates``).
 
 The HR figures follow the committee minutes (Socialnämnden, April 2019): the city's hired
 social work consultants fall from about 100 in 2016 to 34 in the second half of 2018, and
 staff turnover falls, faster in the districts whose action plans worked (the same districts
-improve in the survey demo). Survey sub-goals take their baselines from the autumn 2017
-wave of ``survey.demo`` and are skipped when that wave is missing."""
+improve in the survey demo). Survey sub-goals take their baselines from the story's autumn
+2017 wave of ``survey.demo`` and are skipped when that wave is missing."""
 
 from __future__ import annotations
 
 import random
+import re
 from datetime import date
 
 from sqlalchemy.orm import Session
 
 from core import auth
+from core.demo_dates import story_date, story_year
 from core.org import DevelopmentArea, District, ServiceArea, by_code, list_active
 from steering.plan_indicators import CONSULTANTS, HR, SICK_LEAVE, TURNOVER, half_years
 from steering.plan_queries import PlanReader
 from steering.plan_services import HrRow, SubGoalInput, add_note, save_subgoal, store_hr_figures
+from survey.demo import autumn_wave_name
 from survey.queries import wave_by_name
 
+#: the story's half-years with HR figures
 PERIODS = half_years(2016, 2018)
-#: hired consultants in the whole city per half-year (2018H2: November 2018's 34)
-CITY_CONSULTANTS = dict(zip(PERIODS, (104, 96, 81, 63, 47, 34), strict=True))
+#: hired consultants in the whole city per half-year of the story (2018H2: November's 34)
+CITY_CONSULTANTS = (104, 96, 81, 63, 47, 34)
 #: the units with HR figures, and their relative number of consultants in 2016 (larger,
 #: harder-pressed districts hire more)
 CONSULTANT_WEIGHT = {
@@ -35,11 +40,10 @@ CONSULTANT_WEIGHT = {
 }
 #: districts whose plans worked (as in ``survey.demo``): consultants and turnover fall faster
 IMPROVING = {"farsta", "rinkeby-kista", "skarholmen", "sodermalm"}
-WAVE_2017 = "Medarbetarenkät hösten 2017"
 
 #: (district or None for the city, area, Swedish title, English title, indicator, service
 #: area, baseline period ("wave" = autumn 2017), target: a number, or "+n"/"-n" from the
-#: baseline, deadline, notes)
+#: baseline, deadline, notes); every date and year is the story's ("{2018}" in a note)
 GOALS = [
     ("farsta", "konsulter", "Inga inhyrda socionomkonsulter", "No hired social work "
      "consultants", "hr:consultants", None, "2016H1", 0, date(2018, 12, 31),
@@ -80,7 +84,7 @@ GOALS = [
      "consultant", "hr:consultants", None, "2016H1", 1, date(2018, 12, 31), []),
     (None, "konsulter", "Högst 40 inhyrda socionomkonsulter i staden", "At most 40 hired "
      "social work consultants in the city", "hr:consultants", None, "2016H1", 40,
-     date(2018, 12, 31), ["34 konsulter i november 2018, från omkring 100 år 2016."]),
+     date(2018, 12, 31), ["34 konsulter i november {2018}, från omkring 100 år {2016}."]),
     (None, "karriarvagar", "Personalomsättning under 15 procent", "Staff turnover below 15 "
      "per cent", "hr:turnover", None, "2016H1", 15, date(2019, 12, 31), []),
     (None, "ledarskap", "HME totalindex upp fyra enheter", "HME total index up four points",
@@ -99,18 +103,34 @@ def _allocate(total: int, weights: dict[str, float]) -> dict[str, int]:
     return counts
 
 
-def hr_rows(districts: dict[str, int], rng: random.Random) -> list[HrRow]:
+def shown_periods(today: date | None = None) -> list[str]:
+    """The story's half-years as the demonstration shows them."""
+    return half_years(story_year(2016, today), story_year(2018, today))
+
+
+def _story_text(text: str, today: date) -> str:
+    """A note with the story's years written "{2018}", as the demonstration shows them."""
+    return re.sub(r"\{(\d{4})\}", lambda m: str(story_year(int(m.group(1)), today)), text)
+
+
+def _story_period(period: str, today: date) -> str:
+    return f"{story_year(int(period[:4]), today)}{period[4:]}"
+
+
+def hr_rows(districts: dict[str, int], rng: random.Random,
+            today: date | None = None) -> list[HrRow]:
     """The demo's HR figures for the districts (code → id) present."""
     rows = []
+    periods = shown_periods(today)
     weight_noise = {code: rng.uniform(0.8, 1.2) for code in CONSULTANT_WEIGHT}
-    for step, period in enumerate(PERIODS):
+    for step, period in enumerate(periods):
         weights = {}
         for code in CONSULTANT_WEIGHT:
             if code in districts:
                 fall = 0.16 if code in IMPROVING else 0.05
                 weights[code] = max(0.05, CONSULTANT_WEIGHT[code] * weight_noise[code]
                                     * (1 - fall * step))
-        for code, count in _allocate(CITY_CONSULTANTS[period], weights).items():
+        for code, count in _allocate(CITY_CONSULTANTS[step], weights).items():
             rows.append(HrRow(districts[code], period, CONSULTANTS, float(count)))
     for code in sorted(CONSULTANT_WEIGHT):
         if code not in districts:
@@ -119,7 +139,7 @@ def hr_rows(districts: dict[str, int], rng: random.Random) -> list[HrRow]:
         turnover = rng.uniform(21, 27) + (3 if code == "rinkeby-kista" else 0)
         sick = rng.uniform(6.2, 8.6)
         drop = 1.7 if code in IMPROVING else 0.8
-        for step, period in enumerate(PERIODS):
+        for step, period in enumerate(periods):
             rows.append(HrRow(district_id, period, TURNOVER,
                               round(max(5.0, turnover - drop * step + rng.gauss(0, 0.6)), 1)))
             rows.append(HrRow(district_id, period, SICK_LEAVE,
@@ -129,10 +149,11 @@ def hr_rows(districts: dict[str, int], rng: random.Random) -> list[HrRow]:
 
 def load(db: Session, rng: random.Random) -> None:
     """HR figures, sub-goals and notes (after ``survey.demo``, whose waves it reads)."""
+    today = date.today()
     districts = {d.code: d.id for d in list_active(db, District)}
-    store_hr_figures(db, hr_rows(districts, rng))
+    store_hr_figures(db, hr_rows(districts, rng, today))
     reader = PlanReader(db)
-    wave = wave_by_name(db, WAVE_2017)
+    wave = wave_by_name(db, autumn_wave_name(2017, today))
     for (district_code, area_code, title_sv, title_en, indicator, service_area, baseline,
          target, deadline, notes) in GOALS:
         kind, _sep, code = indicator.partition(":")
@@ -145,8 +166,8 @@ def load(db: Session, rng: random.Random) -> None:
             district_id=district_id, service_area_id=area.id if area else None,
             title_sv=title_sv, title_en=title_en, indicator_kind=kind, indicator_code=code,
             baseline_value=None, baseline_wave=wave if kind != HR else None,
-            baseline_half_year=baseline if kind == HR else None,
-            target_value=0.0, deadline=deadline)
+            baseline_half_year=_story_period(baseline, today) if kind == HR else None,
+            target_value=0.0, deadline=story_date(deadline, today))
         found = reader.baseline_reading(kind, code, district_id, data.service_area_id,
                                         wave=data.baseline_wave,
                                         half_year=data.baseline_half_year)
@@ -161,5 +182,6 @@ def load(db: Session, rng: random.Random) -> None:
                                 else "styrgrupp.rinkeby" if district_code == "rinkeby-kista"
                                 else "analytiker")
         for months_ago, text in enumerate(reversed(notes)):
-            add_note(db, goal, text, author, date(2018, 11 - 3 * months_ago, 15))
+            add_note(db, goal, _story_text(text, today), author,
+                     story_date(date(2018, 11 - 3 * months_ago, 15), today))
     db.flush()

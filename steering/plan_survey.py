@@ -56,9 +56,10 @@ def indicator_questions(spec: InstrumentSpec, kind: str, code: str) -> list[Ques
 
 
 def closed_waves(db: Session, today: date | None = None) -> list[Wave]:
-    """Closed waves, the most recently closed first."""
+    """The organisation's closed waves (asked here or imported as history; never a
+    benchmark), the most recently closed first."""
     today = today or date.today()
-    waves = [w for w in list_waves(db) if w.status(today) == CLOSED]
+    waves = [w for w in list_waves(db) if w.status(today) == CLOSED and not w.is_benchmark]
     return sorted(waves, key=lambda w: (w.closes_on, w.id), reverse=True)
 
 
@@ -136,8 +137,12 @@ def survey_indicator_choices(db: Session) -> tuple[list[tuple[str, str]],
     """(indices, questions) as (code, label) that the latest version of any instrument
     offers: the library's indices first, then other index codes; scale questions by code."""
     latest: dict[str, int] = {}
+    waves = list_waves(db)
+    benchmark_only = ({w.instrument.code for w in waves if w.is_benchmark}
+                      - {w.instrument.code for w in waves if not w.is_benchmark})
     for instrument in list_instruments(db):
-        latest.setdefault(instrument.code, instrument.id)
+        if instrument.code not in benchmark_only:  # another organisation's questionnaire
+            latest.setdefault(instrument.code, instrument.id)
     index_codes: set[str] = set()
     questions: dict[str, str] = {}
     for instrument_id in latest.values():

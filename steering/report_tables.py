@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from core.db import get_session
 from core.i18n import _
+from steering.benchmark import benchmark_table, rest_of_city_table
 from steering.changes import NO_CLEAR_CHANGE, UP, Change
+from steering.data import city
 from steering.figures import QuestionRow
+from steering.reliability import AlphaFigure, alpha_figures, reliability_table
+from steering.scope import current_user, sees_city
 from steering.tables import INT, NUM, PCT, TEXT, Column, Table, Value
 from steering.unit_report import UnitReport
 
 
-def change_text(change: Change | None) -> str:
+def _change_words(change: Change | None) -> str:
     """The change marker in words (never colour alone)."""
     if change is None:
         return ""
@@ -18,6 +23,15 @@ def change_text(change: Change | None) -> str:
     word = _("higher") if change.direction == UP else _("lower")
     judged = _("better") if change.better else _("worse")
     return f"{word} ({judged})"
+
+
+def change_text(change: Change | None) -> str:
+    """The change marker in words, naming the wave compared with when it is not the one
+    most of the page is compared with."""
+    text = _change_words(change)
+    if change is not None and change.named:
+        text += " " + _("(compared with %(wave)s)", wave=change.previous_wave)
+    return text
 
 
 def _hidden_or(row_reason: str | None, value) -> Value:
@@ -113,5 +127,23 @@ def response_table(report: UnitReport) -> Table:
     return table
 
 
+def reliability_figures(report: UnitReport) -> list[AlphaFigure]:
+    """Cronbach's alpha per index for the district (a whole district only) and, for those
+    who see the whole city, the city."""
+    units = []
+    if not report.results.is_open and report.area is None and report.role is None:
+        units.append((report.key, report.district.name))
+        if sees_city(current_user()):
+            units.append((city(), _("The whole city")))
+    return alpha_figures(get_session(), report.results, units) if units else []
+
+
+def reliability_unit_table(report: UnitReport) -> Table:
+    return reliability_table("reliability", _("Reliability of the indices, %(unit)s, %(wave)s",
+                                              unit=report.label, wave=report.wave.name),
+                             reliability_figures(report))
+
+
 UNIT_TABLES = {"questions": questions_table, "indices": indexes_table, "trend": trend_table,
-               "responses": response_table}
+               "responses": response_table, "reliability": reliability_unit_table,
+               "benchmark": benchmark_table, "rest-of-city": rest_of_city_table}

@@ -104,10 +104,11 @@ def _system(totals: Mapping[Key, int], dims: Dims, minimum: int, *, floor: int,
 
 
 def suppress_scope(counts: Mapping[Key, int], dims: Dims, minimum: int, *,
-                   hide_zeros: bool = False, upper: Mapping[Key, int] | None = None
-                   ) -> dict[Key, str]:
+                   hide_zeros: bool = False, upper: Mapping[Key, int] | None = None,
+                   start: Iterable[Key] = ()) -> dict[Key, str]:
     """{hidden key: reason} for the response counts of the scope of ``counts`` (inner keys
-    (district, area, role)). ``upper`` are bounds a reader knows (headcounts by scope key).
+    (district, area, role)). ``upper`` are bounds a reader knows (headcounts by scope key);
+    ``start`` are keys hidden whatever the counts (what an earlier publication hid).
     Reasons are ``REASON_BELOW_MINIMUM`` for 0 < n < minimum (0 <= n with ``hide_zeros``),
     otherwise ``REASON_COMPLEMENTARY``."""
     minimum = validate_minimum(minimum)
@@ -115,12 +116,14 @@ def suppress_scope(counts: Mapping[Key, int], dims: Dims, minimum: int, *,
     keys, index, system = _system(totals, dims, minimum, floor=0 if hide_zeros else 1,
                                   upper=upper)
     primary = {index[k] for k, n in totals.items() if n < minimum and (n or hide_zeros)}
-    if not primary:
+    earlier = {index[k] for k in start if k in index} - primary
+    if not primary and not earlier:
         return {}
-    start = {index[k] for k in _layered(counts, dims, minimum, hide_zeros)} - primary
-    extra = protect(system, primary, start=start)
+    begin = {index[k] for k in _layered(counts, dims, minimum, hide_zeros)} - primary
+    begin |= earlier
+    extra = protect(system, primary, start=begin)
     return {keys[i]: REASON_BELOW_MINIMUM if i in primary else REASON_COMPLEMENTARY
-            for i in primary | start | extra}
+            for i in primary | begin | extra}
 
 
 def suppress_question(valid: Mapping[Key, Mapping[Hashable, int]], dims: Dims, minimum: int,

@@ -8,7 +8,6 @@ formulas defused with a leading apostrophe, characters XLSX cannot hold taken ou
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,11 +16,13 @@ from typing import Any
 from flask import current_app
 
 from core.disclosure import REASON_BELOW_MINIMUM, REASON_COMPLEMENTARY
-from core.i18n import _
-from core.spreadsheet import spreadsheet_text
+from core.i18n import _, fmt_number, fmt_percent
+from core.spreadsheet import csv_convention, csv_document, spreadsheet_text
 from steering.data import REASON_WAVE_OPEN
 
 TEXT, INT, NUM, PCT = "text", "int", "num", "pct"
+#: a coefficient read to two decimals (Cronbach's alpha)
+COEF = "coef"
 
 
 def reason_text(reason: str | None) -> str:
@@ -33,10 +34,29 @@ def reason_text(reason: str | None) -> str:
         return _("hidden to protect a small group")
     if reason == REASON_WAVE_OPEN:
         return _("not shown while the wave is open")
+    if reason == "too_few_for_alpha":
+        return _("fewer than %(n)d respondents answered every item",
+                 n=max(int(current_app.config["RELIABILITY_MIN_RESPONDENTS"]),
+                       int(current_app.config["MIN_GROUP_SIZE"])))
     if reason == "free_text":
         return _("fewer than %(n)d answers",
                  n=current_app.config["MIN_GROUP_SIZE_FREE_TEXT"])
     return _("not available")
+
+
+@dataclass(frozen=True)
+class Range:
+    """A figure published as the range it lies in (both ends included), never as itself."""
+
+    low: float
+    high: float
+
+
+def range_text(value: Range, kind: str) -> str:
+    """``35–39`` or ``70–79 %`` in the active locale."""
+    if kind == PCT:
+        return f"{fmt_number(round(value.low * 100))}–{fmt_percent(value.high)}"
+    return f"{fmt_number(int(value.low))}–{fmt_number(int(value.high))}"
 
 
 @dataclass(frozen=True)
@@ -77,10 +97,14 @@ def export_value(value: Value, kind: str) -> Any:
     """The figure as written into a file: numbers rounded, text defused, hidden empty."""
     if value.hidden or value.value is None:
         return None
+    if isinstance(value.value, Range):
+        return spreadsheet_text(range_text(value.value, kind))
     if kind == INT:
         return int(value.value)
     if kind == NUM:
         return round(float(value.value), 1)
+    if kind == COEF:
+        return round(float(value.value), 2)
     if kind == PCT:
         return round(float(value.value) * 100, 1)
     return spreadsheet_text(str(value.value))
@@ -100,14 +124,11 @@ def export_rows(table: Table) -> Iterable[list[Any]]:
                spreadsheet_text("; ".join(notes))]
 
 
-def to_csv(table: Table) -> str:
-    """CSV with a header row; numbers with a decimal point; UTF-8 with a BOM for Excel."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(export_header(table))
-    for row in export_rows(table):
-        writer.writerow(["" if v is None else v for v in row])
-    return "\ufeff" + out.getvalue()
+def to_csv(table: Table, language: str | None = None) -> str:
+    """CSV with a header row, written as a spreadsheet of the reader's language opens it
+    (Swedish pages give semicolons and decimal commas, see ``core.spreadsheet``)."""
+    return "".join(csv_document([export_header(table), *export_rows(table)],
+                                csv_convention(language)))
 
 
 def to_xlsx(table: Table) -> bytes:
@@ -148,8 +169,10 @@ def to_json(table: Table) -> dict[str, Any]:
 def _json_value(value: Any, kind: str) -> Any:
     if value is None:
         return None
+    if isinstance(value, Range):
+        return {"low": _json_value(value.low, kind), "high": _json_value(value.high, kind)}
     if kind == INT:
         return int(value)
-    if kind in (NUM, PCT):
-        return round(float(value), 4 if kind == PCT else 2)
+    if kind in (NUM, PCT, COEF):
+        return round(float(value), 4 if kind in (PCT, COEF) else 2)
     return str(value)

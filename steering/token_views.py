@@ -1,12 +1,13 @@
-"""The "API tokens" page: a signed-in user makes personal read-only tokens for the JSON API
-and revokes them. A new token is shown once (only its digest is stored)."""
+"""The "API tokens" page: a steering group member or an administrator (the roles the JSON API
+answers) makes personal read-only tokens and revokes them. A new token is shown once (only
+its digest is stored)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
-from core.access import login_required
+from core.access import CENTRAL, LOCAL, requires
 from core.auth import ApiToken, issue_token
 from core.db import get_session
 from core.i18n import _
@@ -28,13 +29,13 @@ def _page(form: TokenForm, new_token: str | None = None, status: int = 200):
 
 
 @bp.get("/")
-@login_required
+@requires(CENTRAL, LOCAL)
 def index():
     return _page(TokenForm())
 
 
 @bp.post("/")
-@login_required
+@requires(CENTRAL, LOCAL)
 def create():
     form = TokenForm()
     if not form.validate_on_submit():
@@ -47,7 +48,7 @@ def create():
 
 
 @bp.post("/revoke")
-@login_required
+@requires(CENTRAL, LOCAL)
 def revoke():
     form = RevokeForm()
     if not form.validate_on_submit() or not (form.token.data or "").isdigit():

@@ -26,6 +26,7 @@ from steering.figures import (
     IndexFigure,
     QuestionRow,
     index_figure,
+    index_items,
     question_rows,
     strongest_and_weakest,
     wave_indexes,
@@ -75,6 +76,8 @@ class UnitReport:
     free_texts: list[FreeTextBlock] = field(default_factory=list)
     cloud: Markup = field(default_factory=Markup)
     cloud_words: list[tuple[str, int]] = field(default_factory=list)
+    #: the unit beside a chosen benchmark (``steering.benchmark``), or None
+    benchmark: object | None = None
 
     @property
     def label(self) -> str:
@@ -122,15 +125,18 @@ def _trend(db: Session, wave: Wave, key: Key, current: WaveResults,
            previous: WaveResults | None) -> tuple[list[TrendRow], IndexDef | None]:
     """Index figures of the unit in every closed wave up to ``wave``."""
     rows = []
-    first_index = None
+    current_indexes = wave_indexes(current.spec)
+    first_index = current_indexes[0] if current_indexes else None
+    asked = {i.code: index_items(current.spec, i) for i in current_indexes}
     for w in closed_waves(db):
         if w.opens_on > wave.opens_on:
             continue
         loaded = current if w.id == wave.id else (
             previous if previous is not None and previous.wave.id == w.id else load_wave(db, w))
-        indexes = wave_indexes(loaded.spec)
-        if w.id == wave.id and indexes:
-            first_index = indexes[0]
+        # like with like: an index joins the trend only where it has the same items on the
+        # same scales as in ``wave``
+        indexes = [i for i in wave_indexes(loaded.spec)
+                   if asked.get(i.code) == index_items(loaded.spec, i)]
         rows.append(TrendRow(w, {i.code: index_figure(loaded, i, key) for i in indexes}))
     return rows, first_index
 

@@ -14,12 +14,14 @@ from core.db import get_session
 from core.i18n import _, fmt_percent
 from core.org import ServiceArea, StaffRole, list_active
 from steering import charts
+from steering.benchmark import attach_benchmark
 from steering.cafe_report import build_cafe_report, cafe_rounds
-from steering.changes import report_waves
+from steering.changes import benchmark_waves, report_waves
 from steering.exports import TABLE_NAMES, build_table, send_table
 from steering.figures import QuestionRow
 from steering.goal_tables import goals_table
 from steering.overview import BY_AREA, build_overview, units_over_headcount
+from steering.reliability import minimum_respondents
 from steering.report_tables import UNIT_TABLES, change_text
 from steering.scope import (
     chosen_part,
@@ -37,7 +39,7 @@ bp = Blueprint("steering", __name__, url_prefix="/results")
 @bp.app_context_processor
 def _helpers() -> dict:
     return {"today": date.today(), "steering_bar": distribution_bar,
-            "steering_change": change_text}
+            "steering_change": change_text, "reliability_minimum": minimum_respondents()}
 
 
 def distribution_bar(row: QuestionRow) -> Markup:
@@ -83,10 +85,12 @@ def unit(district_code: str):
         abort(404)
     area, role = chosen_part(db)
     report = build_unit_report(db, wave, district, area, role)
+    attach_benchmark(db, report, request.args)
     tables = {name: make(report) for name, make in UNIT_TABLES.items()}
     return render_template(
         "steering/unit.html", report=report, tables=tables, waves=report_waves(db),
-        areas=list_active(db, ServiceArea), roles=list_active(db, StaffRole))
+        areas=list_active(db, ServiceArea), roles=list_active(db, StaffRole),
+        benchmarks=benchmark_waves(db))
 
 
 @bp.get("/cafes")

@@ -5,13 +5,10 @@ afterwards (``survey.codes`` says why no list of codes is shown once it is open)
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -27,11 +24,20 @@ from core.access import MODERATOR, requires
 from core.db import get_engine, get_session, truncate_wal
 from core.i18n import _, _l
 from core.org import Dimension, District, ServiceArea, StaffRole, list_active
-from core.spreadsheet import spreadsheet_text
+from core.spreadsheet import csv_convention, csv_document, csv_response
 from survey import codes as code_services
+from survey import qr
 from survey import waves as wave_services
 from survey.forms import CodesForm, WaveDatesForm, WaveForm
-from survey.models import INVITATION_CODES, OPEN, STATE_OPEN, CodeBatch, Instrument, Wave
+from survey.models import (
+    INVITATION_CODES,
+    OPEN,
+    OPEN_LINK,
+    STATE_OPEN,
+    CodeBatch,
+    Instrument,
+    Wave,
+)
 from survey.queries import (
     headcounts,
     list_instruments,
@@ -87,6 +93,7 @@ def new_wave():
             wave = wave_services.create_wave(
                 db,
                 name=form.name.data.strip(),
+                name_en=(form.name_en.data or "").strip(),
                 instrument=db.get(Instrument, form.instrument_id.data),
                 opens_on=form.opens_on.data,
                 closes_on=form.closes_on.data,
@@ -110,7 +117,7 @@ def new_wave():
 def wave(wave_id: int):
     db = get_session()
     wave = _wave_or_404(wave_id)
-    form = WaveDatesForm(obj=wave)
+    form = WaveDatesForm(obj=wave, name=wave.name_sv)
     if form.validate_on_submit():
         clash = db.scalar(
             select(Wave.id).where(Wave.name == form.name.data.strip(), Wave.id != wave.id)
@@ -126,7 +133,8 @@ def wave(wave_id: int):
                     "The results of this wave have been shown, so it cannot take answers "
                     "again. Choose a closing date in the past, or make a new wave."))
             else:
-                wave.name = form.name.data.strip()
+                wave.name_sv = form.name.data.strip()
+                wave.name_en = (form.name_en.data or "").strip()
                 db.commit()
                 flash(_("The wave was saved."), "success")
                 return redirect(url_for(".wave", wave_id=wave.id))
@@ -282,6 +290,15 @@ def _all_codes(db, wave: Wave) -> list:
     ]
 
 
+def _notes(wave: Wave, codes: list) -> list[tuple]:
+    """(code, the link its QR code opens, that QR code as SVG) for each printed note."""
+    notes = []
+    for code in codes:
+        link = qr.code_url(wave.id, code.code)
+        notes.append((code, link, qr.qr_svg(link)))
+    return notes
+
+
 def _not_listable(wave: Wave):
     """Why codes are not listed once the wave takes answers (409: the wave's state)."""
     return render_template(
@@ -299,10 +316,11 @@ def print_codes(wave_id: int):
     wave = _wave_or_404(wave_id)
     if not code_services.codes_may_be_listed(db, wave, date.today()):
         return _not_listable(wave)
-    url = url_for("survey.start", wave_id=wave.id, _external=True)
     return render_template(
-        "survey/admin/codes_print.html", wave=wave, codes=_district_filter(_all_codes(db, wave)),
-        url=url, districts=list_active(db, District), refused=False, batch=None,
+        "survey/admin/codes_print.html", wave=wave,
+        codes=_notes(wave, _district_filter(_all_codes(db, wave))),
+        url=qr.start_url(wave.id), districts=list_active(db, District), refused=False,
+        batch=None,
     )
 
 
@@ -321,13 +339,26 @@ def print_batch(wave_id: int, batch_id: int):
         return _not_listable(wave)
     codes = code_services.batch_codes(db, batch)
     once = not code_services.codes_may_be_listed(db, wave, today)
+    notes = _notes(wave, codes)
     code_services.mark_shown(db, wave, batch, today)
     db.commit()
-    url = url_for("survey.start", wave_id=wave.id, _external=True)
     return render_template(
-        "survey/admin/codes_print.html", wave=wave, codes=codes, url=url, districts=[],
-        refused=False, batch=batch, once=once,
+        "survey/admin/codes_print.html", wave=wave, codes=notes, url=qr.start_url(wave.id),
+        districts=[], refused=False, batch=batch, once=once,
     )
+
+
+@bp.get("/waves/<int:wave_id>/poster")
+@requires(MODERATOR)
+def poster(wave_id: int):
+    """A printable A4 poster of an open-link wave: its address and QR code, the closing date
+    and the promise of anonymity, for notice boards and staff rooms."""
+    wave = _wave_or_404(wave_id)
+    if wave.mode != OPEN_LINK:
+        abort(404)
+    link = qr.start_url(wave.id)
+    return render_template("survey/admin/poster.html", wave=wave, link=link,
+                           qr_code=qr.qr_svg(link, "qr poster-qr"))
 
 
 @bp.get("/waves/<int:wave_id>/codes.csv")
@@ -338,20 +369,15 @@ def codes_csv(wave_id: int):
     wave = _wave_or_404(wave_id)
     if not code_services.codes_may_be_listed(db, wave, date.today()):
         return _not_listable(wave)
-    url = url_for("survey.start", wave_id=wave.id, _external=True)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([_("Code"), _("District"), _("Service area"), _("Role"), _("Batch"),
-                     _("Address")])
+    url = qr.start_url(wave.id)
+    rows = [[_("Code"), _("District"), _("Service area"), _("Role"), _("Batch"), _("Address"),
+             _("Link with the code (for a QR code)")]]
     for code in _district_filter(_all_codes(db, wave)):
         batch = code.batch
-        writer.writerow([spreadsheet_text(cell) for cell in (
+        rows.append([
             code.code, batch.district.name, batch.service_area.name if batch.service_area else "",
-            batch.staff_role.name if batch.staff_role else "", str(batch.id), url,
-        )])
-    filename = f"codes-wave-{wave.id}.csv"
-    return Response(
-        "\ufeff" + out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+            batch.staff_role.name if batch.staff_role else "", batch.id, url,
+            qr.code_url(wave.id, code.code),
+        ])
+    return csv_response("".join(csv_document(rows, csv_convention())),
+                        f"codes-wave-{wave.id}.csv")

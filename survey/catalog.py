@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from core.caches import worker_cache
+from core.i18n import bilingual
 from survey.models import Instrument, Wave, wave_dimension, wave_status
 from survey.spec import InstrumentSpec, QuestionSpec, instrument_spec
 
@@ -22,7 +23,8 @@ class WaveInfo(NamedTuple):
     """A wave as plain values: what a submission needs, read with one small query."""
 
     id: int
-    name: str
+    name_sv: str
+    name_en: str
     instrument_id: int
     opens_on: date
     closes_on: date
@@ -35,6 +37,11 @@ class WaveInfo(NamedTuple):
 
     def status(self, today: date) -> str:
         return wave_status(self.state, self.opens_on, self.closes_on, today)
+
+    @property
+    def name(self) -> str:
+        """The name in the reader's language, as ``Wave.name``."""
+        return bilingual(self.name_sv, self.name_en)
 
 
 _wave_table = Wave.__table__

@@ -1,5 +1,7 @@
-"""Demonstration surveys: HME + workload asked in autumn 2017 (baseline) and autumn 2018
-(follow-up) in every district, about 3,000 responses each, and one wave open today.
+"""Demonstration surveys: HME + workload asked in the autumn of 2017 (baseline) and 2018
+(follow-up) of the story in every district, about 3,000 responses each, and a pulse survey
+open today. The story's years are moved forward when it is loaded (``core.demo_dates``): the
+follow-up is the latest autumn survey that has closed.
 
 The answers come from a small latent model so that the reports have something to show:
 economic aid is lower on engagement and heavier on workload, some districts improve
@@ -11,8 +13,10 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from babel.dates import format_date
 from sqlalchemy.orm import Session
 
+from core.demo_dates import story_date, story_year
 from core.org import Dimension, District, ServiceArea, StaffRole, by_code, list_active
 from survey.library import load_library
 from survey.models import STATE_CLOSED, Wave
@@ -61,6 +65,15 @@ COMMENTS = [
     "Mindre personalomsättning, vi lär hela tiden upp nya.",
     "Kortare beslutsvägar och mindre byråkrati.",
 ]
+
+
+def autumn_wave_name(year: int, today: date | None = None) -> str:
+    """The Swedish name of the autumn survey of the story's ``year`` (2017 or 2018)."""
+    return f"Medarbetarenkät hösten {story_year(year, today)}"
+
+
+def _autumn_wave_name_en(year: int, today: date) -> str:
+    return f"Staff survey autumn {story_year(year, today)}"
 
 
 def _rid(rng: random.Random) -> str:
@@ -131,7 +144,8 @@ def _role(rng: random.Random, area_code: str, roles: dict[str, StaffRole]) -> St
 def _fill(db, rng, wave, spec, units, *, rate, year_effect, roles, tenure):
     district_effect = {}
     responses = []
-    span = (wave.closes_on - wave.opens_on).days
+    # responses are dated between the opening day and today (an open wave's future is empty)
+    span = (min(wave.closes_on, date.today()) - wave.opens_on).days
     for district, area, size in units:
         if district.code not in district_effect:
             district_effect[district.code] = rng.gauss(0, 0.2)
@@ -155,21 +169,25 @@ def _fill(db, rng, wave, spec, units, *, rate, year_effect, roles, tenure):
 
 
 def load(db: Session, rng: random.Random) -> None:
-    """Create the library, the 2017 and 2018 waves (closed) and one wave open today."""
+    """Create the library, the baseline and follow-up waves (closed) and a pulse survey open
+    today."""
     load_library(db)
     instrument = latest_instrument(db, INSTRUMENT)
     tenure = by_code(db, Dimension, "tenure")
     roles = {r.code: r for r in list_active(db, StaffRole)}
     units = _units(db, rng)
     headcounts = {(d.id, a.id): n for d, a, n in units}
+    today = date.today()
     plan = [
-        ("Medarbetarenkät hösten 2017", date(2017, 9, 11), date(2017, 10, 6), 0.68, {}),
-        ("Medarbetarenkät hösten 2018", date(2018, 9, 10), date(2018, 10, 5), 0.7, IMPROVING),
+        (2017, date(2017, 9, 11), date(2017, 10, 6), 0.68, {}),
+        (2018, date(2018, 9, 10), date(2018, 10, 5), 0.7, IMPROVING),
     ]
-    for name, opens_on, closes_on, rate, effect in plan:
+    for year, opens_on, closes_on, rate, effect in plan:
         wave = create_wave(
-            db, name=name, instrument=instrument, opens_on=opens_on, closes_on=closes_on,
-            mode="open-link", dimensions=[tenure] if tenure else [], headcounts=headcounts,
+            db, name=autumn_wave_name(year, today), name_en=_autumn_wave_name_en(year, today),
+            instrument=instrument, opens_on=story_date(opens_on, today),
+            closes_on=story_date(closes_on, today), mode="open-link",
+            dimensions=[tenure] if tenure else [], headcounts=headcounts,
         )
         open_wave(db, wave)
         spec = build_spec(instrument)
@@ -177,9 +195,10 @@ def load(db: Session, rng: random.Random) -> None:
               tenure=tenure)
         wave.state = STATE_CLOSED
         wave.drafts_purged = True
-    today = date.today()
     current: Wave = create_wave(
-        db, name=f"Medarbetarenkät {today.year}", instrument=instrument,
+        db, name=f"Pulsmätning {format_date(today, 'LLLL yyyy', locale='sv')}",
+        name_en=f"Pulse survey {format_date(today, 'LLLL yyyy', locale='en')}",
+        instrument=instrument,
         opens_on=today - timedelta(days=7), closes_on=today + timedelta(days=28),
         mode="open-link", dimensions=[tenure] if tenure else [], headcounts=headcounts,
     )

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from core.access import ADMIN
-from core.i18n import _l
-from core.web import GET, GET_POST, POST, register_nav, routed_blueprint
+from core.web import GET, GET_POST, POST, routed_blueprint
 from survey import editor_questions, editor_views
 
 #: (rule, view, methods) of every editor page
@@ -33,7 +31,7 @@ ROUTES = (
 
 
 def init_editor(app: Flask) -> None:
-    """Register the editor's pages and its navigation item."""
+    """Register the editor's pages; they are reached from the survey waves page and the
+    administrator's home page rather than from a navigation item of their own."""
     app.register_blueprint(routed_blueprint("survey_editor", __name__,
                                             "/survey/admin/instruments", ROUTES))
-    register_nav(app, "survey_editor.instruments", _l("Questionnaires"), (ADMIN,), order=61)

@@ -12,14 +12,19 @@ What keeps it anonymous:
   question) has its service area blanked on *all* its rows, never only on the hidden ones,
   since a reader could subtract again; the same for staff roles. Area and role are shown
   together only where every crossing of the two holds zero or at least ``MIN_GROUP_SIZE``
-  responses, and the extra background questions (tenure …) only in the combinations that
-  do. So every combination of exported identifying values covers at least the minimum
-  number of rows, and the export adds to the published results nothing that the pattern
-  hides: its counts by district, area or role are published figures already;
-* the answers themselves follow each question's pattern: where it hides the whole city (a
-  question only a few answered), the rows of hidden districts, which add up to the city less
-  the districts shown, give that question's answer as ``*``; where the results hide the
-  city's response count, the export has no rows;
+  responses and, for every question, no answers or at least ``MIN_GROUP_SIZE`` valid ones
+  (a "cannot answer" is not a valid answer: the rule the results use for a unit), and the
+  extra background questions (tenure …) only in the combinations that meet the same rule.
+  So every combination of exported identifying values covers at least the minimum number
+  of rows and of valid answers to each question, and the export adds to the published
+  results nothing that the pattern hides: its counts by district, area or role are
+  published figures already;
+* the answers themselves follow each question's pattern: the rows of hidden districts,
+  which add up to the city less the districts shown and could be matched to their district
+  by the answers the results publish for it, give ``*`` for every question the results
+  hide for any of those districts (or for the whole city); where the results hide the
+  city's response count, the export has no rows. A combination of exported values that
+  would still show a question with fewer than the minimum valid answers gives ``*`` for it;
 * results exist only for closed waves: an open wave has no export.
 
 An empty cell in an identifying column means the respondent was not asked or did not say;
@@ -29,20 +34,19 @@ unanswered, ``*`` when hidden.
 The disclosure pattern is built by the steering package (the one place every output reads it
 from); it registers a function under ``PUBLISHED_PATTERN`` in the app's extensions. One statement
 reads the rows: answers are pivoted in SQL (grouped by response); the file is written as it
-streams, on a database session of its own (the request's session is closed by then)."""
+streams, on a database session of its own (the request's session is closed by then), in the
+spreadsheet convention of the reader's language (``core.spreadsheet``: semicolons from
+Swedish pages, commas from English ones)."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections import Counter
-from collections.abc import Callable, Collection, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import combinations
 from typing import TextIO
 
-from flask import Response, abort, current_app, render_template, stream_with_context
+from flask import abort, current_app, render_template, stream_with_context
 from sqlalchemy import String, and_, case, cast, func, select
 from sqlalchemy.orm import Session
 
@@ -51,12 +55,21 @@ from core.db import get_session
 from core.disclosure import TOTAL
 from core.i18n import _
 from core.org import DimensionValue, District, ServiceArea, StaffRole
+from core.spreadsheet import (
+    BYTE_ORDER_MARK,
+    CSV_LINE_END,
+    CsvConvention,
+    csv_convention,
+    csv_response,
+    csv_row,
+)
 from survey.models import (
     CANNOT_ANSWER,
     CLOSED,
     COUNTED_TYPES,
     Answer,
     ResponseCount,
+    Rollup,
     Wave,
 )
 from survey.models import Response as SurveyResponse
@@ -70,9 +83,9 @@ CANNOT_ANSWER_CELL = "na"
 HIDDEN_CELL = "*"
 #: rows fetched from the database at a time
 BATCH = 5000
-DELIMITER = ";"
-#: joins the values inside the database; equal to DELIMITER so a row can be used as it is
-VALUE_SEPARATOR = DELIMITER
+#: joins the values inside the database; a row is used as it is where the file's delimiter
+#: is the same (Swedish), else the separators are swapped (values are numbers or codes)
+VALUE_SEPARATOR = ";"
 #: app.extensions key of ``(db, wave) -> Hidden``: what the published results of a closed
 #: wave hide (registered by the steering package)
 PUBLISHED_PATTERN = "results_published_pattern"
@@ -80,6 +93,8 @@ CITY = (TOTAL, TOTAL, TOTAL)
 
 UnitKey = tuple[int, int, int, str]  #: (district, service area, role ids, 0 = not stated; extra)
 Shown = tuple[Hashable, ...]  #: exported ids, HIDDEN_CELL where blanked
+#: per unit, per counted question id: (valid answers, "cannot answer" answers)
+AnswerCounts = Mapping[UnitKey, Mapping[int, tuple[int, int]]]
 
 
 @dataclass(frozen=True)
@@ -138,14 +153,54 @@ def unit_counts(db: Session, wave_id: int) -> dict[UnitKey, int]:
     return found
 
 
+def answer_counts(db: Session, wave_id: int, question_ids: Collection[int],
+                  cannot_answer_ids: Collection[int]) -> dict[UnitKey, dict[int, tuple[int, int]]]:
+    """Valid and "cannot answer" answers per unit to the counted ``question_ids``, from the
+    rollup."""
+    found: dict[UnitKey, dict[int, tuple[int, int]]] = {}
+    rows = db.execute(
+        select(Rollup.district_id, Rollup.service_area_id, Rollup.staff_role_id,
+               Rollup.extra_key, Rollup.question_id, Rollup.value, Rollup.count)
+        .where(Rollup.wave_id == wave_id, Rollup.count > 0,
+               Rollup.question_id.in_(list(question_ids))))
+    for district, area, role, extra, question, value, count in rows:
+        key = (district or 0, area or 0, role or 0, extra or "")
+        valid, other = found.setdefault(key, {}).get(question, (0, 0))
+        if value == CANNOT_ANSWER and question in cannot_answer_ids:
+            other += int(count)
+        else:
+            valid += int(count)
+        found[key][question] = (valid, other)
+    return found
+
+
+def too_few_answers(counts: Mapping[int, tuple[int, int]], minimum: int) -> set[int]:
+    """The questions of summed ``counts`` that have answers but fewer than ``minimum`` valid
+    ones: the results hide such a group's figures for the question."""
+    return {q for q, (valid, other) in counts.items() if valid < minimum and valid + other > 0}
+
+
+def _sum_counts(keys: Iterable[UnitKey], answers: AnswerCounts) -> dict[int, tuple[int, int]]:
+    total: dict[int, tuple[int, int]] = {}
+    for key in keys:
+        for question, (valid, other) in answers.get(key, {}).items():
+            v, o = total.get(question, (0, 0))
+            total[question] = (v + valid, o + other)
+    return total
+
+
 def coarsen(units: Mapping[UnitKey, int], hidden: Collection[tuple], dimensions: Sequence[int],
-            minimum: int) -> dict[UnitKey, Shown | None]:
+            minimum: int, answers: AnswerCounts | None = None) -> dict[UnitKey, Shown | None]:
     """The identifying values each unit is exported with: (district, area, role, then one
     value per dimension in ``dimensions``), ids or ``HIDDEN_CELL``; None for units whose
     rows are left out (only when the whole wave has fewer than ``minimum`` responses).
 
-    ``hidden`` are the scope keys some published figure hides. Every combination of the
-    returned values covers zero or at least ``minimum`` responses."""
+    ``hidden`` are the scope keys some published figure hides; ``answers`` the valid and
+    "cannot answer" answers per unit and question. Every combination of the returned values
+    below a published unit (area x role, background questions) covers zero or at least
+    ``minimum`` responses and, for every question, no answers or at least ``minimum`` valid
+    ones."""
+    answers = answers or {}
     hidden = set(hidden)
     area_hidden = {k[0] for k in hidden if k[1] is not TOTAL}
     role_hidden = {k[0] for k in hidden if k[2] is not TOTAL}
@@ -159,10 +214,10 @@ def coarsen(units: Mapping[UnitKey, int], hidden: Collection[tuple], dimensions:
         show_area = show and district not in area_hidden
         show_role = show and district not in role_hidden
         if show_area and show_role:
-            crossing = Counter()
-            for (_d, area, role, _extra), n in keys.items():
-                crossing[(area, role)] += n
-            if any(0 < n < minimum for n in crossing.values()):
+            crossing: dict[tuple, list[UnitKey]] = {}
+            for key in keys:
+                crossing.setdefault((key[1], key[2]), []).append(key)
+            if not all(_enough(cell, keys, answers, minimum) for cell in crossing.values()):
                 show_role = False  # areas are what most analyses compare
         for key, n in keys.items():
             unit = (district if show else HIDDEN_CELL, key[1] if show_area else HIDDEN_CELL,
@@ -174,23 +229,36 @@ def coarsen(units: Mapping[UnitKey, int], hidden: Collection[tuple], dimensions:
             plan.update(dict.fromkeys(keys))
             continue
         values = {key: decode_extra(key[3]) for key in keys}
-        kept = _dimensions_kept(keys, values, dimensions, minimum)
+        kept = _dimensions_kept(keys, values, dimensions, minimum, answers)
         for key in keys:
             plan[key] = (*unit, *(values[key].get(d, 0) if d in kept else HIDDEN_CELL
                                   for d in dimensions))
     return plan
 
 
+def _enough(cell: Iterable[UnitKey], units: Mapping[UnitKey, int], answers: AnswerCounts,
+            minimum: int) -> bool:
+    """Whether the units of ``cell`` together hold zero or at least ``minimum`` responses
+    and, for every question, no answers or at least ``minimum`` valid ones."""
+    cell = list(cell)
+    n = sum(units.get(key, 0) for key in cell)
+    if n == 0:
+        return True
+    return n >= minimum and not too_few_answers(_sum_counts(cell, answers), minimum)
+
+
 def _dimensions_kept(keys: Mapping[UnitKey, int], values: Mapping[UnitKey, dict[int, int]],
-                     dimensions: Sequence[int], minimum: int) -> tuple[int, ...]:
+                     dimensions: Sequence[int], minimum: int,
+                     answers: AnswerCounts | None = None) -> tuple[int, ...]:
     """The most dimensions (earlier ones first) whose crossing within one unit group leaves
-    every combination with zero or at least ``minimum`` responses."""
+    every combination with zero or at least ``minimum`` responses and, for every question,
+    no answers or at least ``minimum`` valid ones."""
     for size in range(len(dimensions), 0, -1):
         for chosen in combinations(dimensions, size):
-            cells: Counter = Counter()
-            for key, n in keys.items():
-                cells[tuple(values[key].get(d, 0) for d in chosen)] += n
-            if all(n >= minimum for n in cells.values()):
+            cells: dict[tuple, list[UnitKey]] = {}
+            for key in keys:
+                cells.setdefault(tuple(values[key].get(d, 0) for d in chosen), []).append(key)
+            if all(_enough(cell, keys, answers or {}, minimum) for cell in cells.values()):
                 return chosen
     return ()
 
@@ -204,13 +272,16 @@ class Export:
     question_ids: list[int]  #: in column order
     cannot_answer_ids: list[int]
     prefixes: dict[UnitKey, str | None]  #: unit -> its identifying cells, None: left out
-    blank_units: set[UnitKey] = field(default_factory=set)  #: units of hidden districts
-    #: columns (question positions) given as HIDDEN_CELL on the rows of hidden districts
-    blank_answers: list[int] = field(default_factory=list)
+    convention: CsvConvention  #: the reader's spreadsheet convention (delimiter)
+    #: unit -> the columns (question positions) given as HIDDEN_CELL on its rows
+    blank_answers: dict[UnitKey, tuple[int, ...]] = field(default_factory=dict)
 
 
-def prepare(db: Session, wave: Wave, hidden: Hidden, minimum: int) -> Export:
-    """The header and every unit's identifying cells for ``wave``'s export."""
+def prepare(db: Session, wave: Wave, hidden: Hidden, minimum: int,
+            convention: CsvConvention | None = None) -> Export:
+    """The header and every unit's identifying cells for ``wave``'s export, in the
+    spreadsheet convention of the reader's language unless one is given."""
+    convention = convention or csv_convention()
     spec = wave_instrument(db, wave)
     questions = [q for q in spec.questions if q.type in COUNTED_TYPES]
     dimensions = list(wave.dimensions)
@@ -220,27 +291,53 @@ def prepare(db: Session, wave: Wave, hidden: Hidden, minimum: int) -> Export:
     asked = [name for name, flag in (("district", wave.ask_district),
                                      ("service_area", wave.ask_service_area),
                                      ("staff_role", wave.ask_staff_role)) if flag]
+    cannot_answer_ids = [q.id for q in questions if q.allow_cannot_answer]
+    answers = answer_counts(db, wave.id, [q.id for q in questions], cannot_answer_ids)
     plan = coarsen(unit_counts(db, wave.id), hidden.anywhere, [d.id for d in dimensions],
-                   minimum)
+                   minimum, answers)
     if CITY in hidden.units:
         plan = dict.fromkeys(plan)  # the row count would be the hidden city count
-    city_hidden = {q.id for q in questions if CITY in hidden.questions.get(q.id, ())}
     prefixes: dict[UnitKey, str | None] = {}
-    blanked: dict[UnitKey, bool] = {}
     for key, shown in plan.items():
         if shown is None:
             prefixes[key] = None
             continue
-        blanked[key] = shown[0] == HIDDEN_CELL
         by_name = dict(zip(("district", "service_area", "staff_role"), shown[:3], strict=True))
         cells = [_cell(codes[name], by_name[name]) for name in asked]
         cells += [_cell(codes["value"], value) for value in shown[3:]]
-        prefixes[key] = _row(cells)
+        prefixes[key] = csv_row(cells, convention)
     header = asked + [d.code for d in dimensions] + [q.code for q in questions]
-    return Export(wave.id, header, [q.id for q in questions],
-                  [q.id for q in questions if q.allow_cannot_answer], prefixes,
-                  {key for key, blank in blanked.items() if blank},
-                  [i for i, q in enumerate(questions) if q.id in city_hidden])
+    return Export(wave.id, header, [q.id for q in questions], cannot_answer_ids, prefixes,
+                  convention,
+                  _blank_answers(plan, hidden, [q.id for q in questions], answers, minimum))
+
+
+def _blank_answers(plan: Mapping[UnitKey, Shown | None], hidden: Hidden,
+                   question_ids: Sequence[int], answers: AnswerCounts,
+                   minimum: int) -> dict[UnitKey, tuple[int, ...]]:
+    """The answer columns given as ``*`` per unit. On the rows of hidden districts: every
+    question the results hide for any of them, or for the whole city (their answers to a
+    question the results publish for their district could tell the rows apart, and the rest
+    of their answers would then be what the results withhold). On the rows of any exported
+    combination: every question it has answers to but fewer than ``minimum`` valid ones."""
+    blanked_districts = {key[0] for key, shown in plan.items()
+                         if shown is not None and shown[0] == HIDDEN_CELL}
+    pooled = {q for q in question_ids
+              if any(key in hidden.questions.get(q, ()) or key in hidden.units
+                     for key in [CITY, *((d, TOTAL, TOTAL) for d in blanked_districts)])}
+    groups: dict[Shown, list[UnitKey]] = {}
+    for key, shown in plan.items():
+        if shown is not None:
+            groups.setdefault(shown, []).append(key)
+    blank: dict[UnitKey, tuple[int, ...]] = {}
+    for shown, keys in groups.items():
+        hide = too_few_answers(_sum_counts(keys, answers), minimum)
+        if shown[0] == HIDDEN_CELL:
+            hide |= pooled
+        columns = tuple(i for i, q in enumerate(question_ids) if q in hide)
+        if columns:
+            blank.update(dict.fromkeys(keys, columns))
+    return blank
 
 
 def _codes(db: Session, model) -> dict[int, str]:
@@ -253,46 +350,43 @@ def _cell(codes: Mapping[int, str], value: Hashable) -> str:
     return codes.get(value, "")  # type: ignore[arg-type]
 
 
-def _row(cells: Sequence[str]) -> str:
-    out = io.StringIO()
-    csv.writer(out, delimiter=DELIMITER, lineterminator="").writerow(cells)
-    return out.getvalue()
-
-
 def csv_lines(export: Export, db: Session) -> Iterator[str]:
     """The CSV text: a header line, then batches of rows read through ``db``."""
-    yield DELIMITER.join(_row([name]) for name in export.header) + "\n"
+    delimiter = export.convention.delimiter
+    yield csv_row(export.header, export.convention) + CSV_LINE_END
     by_id = sorted(export.question_ids)
     all_ids = ",".join(str(i) for i in by_id)  # the usual case: every question answered
     order = [by_id.index(q) for q in export.question_ids]
     in_id_order = order == list(range(len(order)))
-    blank = DELIMITER * (len(export.question_ids) - 1)
+    blank = delimiter * (len(export.question_ids) - 1)
     columns = [str(q) for q in export.question_ids]
     statement = raw_rows_statement(export.wave_id, export.cannot_answer_ids)
     for batch in db.execute(statement.execution_options(yield_per=BATCH)).partitions():
         lines = []
         for district_id, area_id, role_id, extra_key, ids, values in batch:
-            prefix = export.prefixes.get(
-                (district_id or 0, area_id or 0, role_id or 0, extra_key or ""))
+            key = (district_id or 0, area_id or 0, role_id or 0, extra_key or "")
+            prefix = export.prefixes.get(key)
             if prefix is None:
                 continue
             if ids is None:
                 answers = blank
             elif ids == all_ids:
-                answers = values if in_id_order else DELIMITER.join(
-                    [values.split(VALUE_SEPARATOR)[i] for i in order])
+                answers = (values if delimiter == VALUE_SEPARATOR
+                           else values.replace(VALUE_SEPARATOR, delimiter)) \
+                    if in_id_order else delimiter.join(
+                        [values.split(VALUE_SEPARATOR)[i] for i in order])
             else:  # some questions unanswered, or the database listed them in another order
                 given = dict(zip(ids.split(","), values.split(VALUE_SEPARATOR), strict=True))
-                answers = DELIMITER.join(given.get(c, "") for c in columns)
-            if export.blank_answers and (district_id or 0, area_id or 0, role_id or 0,
-                                         extra_key or "") in export.blank_units:
-                cells = answers.split(DELIMITER)
-                for i in export.blank_answers:
+                answers = delimiter.join(given.get(c, "") for c in columns)
+            hide = export.blank_answers.get(key)
+            if hide:
+                cells = answers.split(delimiter)
+                for i in hide:
                     cells[i] = HIDDEN_CELL
-                answers = DELIMITER.join(cells)
-            lines.append(f"{prefix}{DELIMITER}{answers}" if prefix else answers)
+                answers = delimiter.join(cells)
+            lines.append(f"{prefix}{delimiter}{answers}" if prefix else answers)
         if lines:
-            yield "\n".join(lines) + "\n"
+            yield CSV_LINE_END.join(lines) + CSV_LINE_END
 
 
 def hidden_units(db: Session, wave: Wave) -> Hidden:
@@ -304,11 +398,13 @@ def hidden_units(db: Session, wave: Wave) -> Hidden:
     return pattern(db, wave)
 
 
-def write_csv(db: Session, wave: Wave, stream: TextIO, minimum: int) -> None:
-    """Write the whole export of the closed ``wave`` to ``stream``."""
+def write_csv(db: Session, wave: Wave, stream: TextIO, minimum: int,
+              convention: CsvConvention | None = None) -> None:
+    """Write the whole export of the closed ``wave`` to ``stream`` (without the byte order
+    mark the download starts with)."""
     if wave.status(date.today()) != CLOSED:
         raise ValueError("results exist only for closed waves")
-    export = prepare(db, wave, hidden_units(db, wave), minimum)
+    export = prepare(db, wave, hidden_units(db, wave), minimum, convention)
     for chunk in csv_lines(export, db):
         stream.write(chunk)
 
@@ -331,11 +427,8 @@ def responses_csv(wave_id: int):
     make_session = current_app.extensions["db_sessionmaker"]
 
     def body() -> Iterator[str]:
-        yield "\ufeff"  # so that spreadsheet programs read the file as UTF-8
+        yield BYTE_ORDER_MARK  # so that spreadsheet programs read the file as UTF-8
         with make_session() as own:
             yield from csv_lines(export, own)
 
-    return Response(
-        stream_with_context(body()), mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="responses-wave-{wave.id}.csv"'},
-    )
+    return csv_response(stream_with_context(body()), f"responses-wave-{wave.id}.csv")

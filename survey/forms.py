@@ -29,8 +29,13 @@ class MultiCheckboxField(SelectMultipleField):
 
 class WaveForm(BaseForm):
     name = StringField(
-        _l("Name"), validators=[DataRequired(), Length(max=120)],
+        _l("Name in Swedish"), validators=[DataRequired(), Length(max=120)],
         description=_l("Shown to respondents, e.g. “Medarbetarenkät hösten 2019”."),
+    )
+    name_en = StringField(
+        _l("Name in English"), validators=[Optional(), Length(max=120)],
+        description=_l("Shown on the English pages, e.g. “Staff survey autumn 2019”. Without "
+                       "it they show the Swedish name."),
     )
     instrument_id = SelectField(_l("Questionnaire"), coerce=int, validators=[InputRequired()])
     opens_on = DateField(_l("Opens on"), validators=[InputRequired()])
@@ -63,7 +68,8 @@ class WaveForm(BaseForm):
 
 
 class WaveDatesForm(BaseForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Name in Swedish"), validators=[DataRequired(), Length(max=120)])
+    name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=120)])
     opens_on = DateField(_l("Opens on"), validators=[InputRequired()])
     closes_on = DateField(_l("Closes on (last day)"), validators=[InputRequired()])
 

@@ -1,5 +1,6 @@
-"""``flask survey import FILE.csv --wave NAME --mapping MAPPING.toml``: external or
-historical results into a wave. Every row is checked first; on any problem the command
+"""``flask survey import FILE.csv --wave NAME --mapping MAPPING.toml --kind KIND``: external
+or historical results into a wave, as history (the organisation's own earlier results) or as
+a benchmark (another organisation's). Every row is checked first; on any problem the command
 prints ``line L, column C (name): reason`` (the first 20 and how many in all), stores
 nothing and exits with status 1. Mappings for the shipped external files are in
 ``survey/mappings/``."""
@@ -26,6 +27,7 @@ from survey.import_mapping import (
 from survey.import_plan import plan_import
 from survey.import_store import apply_import
 from survey.importer import ParsedRows, read_rows
+from survey.models import IMPORT_KINDS
 from survey.queries import response_counts, total_responses
 
 MAPPINGS = Path(__file__).resolve().parent / "mappings"
@@ -70,6 +72,10 @@ def _print_counts(db, result) -> None:
 @click.option("--wave", "wave_name", help="Wave name (overrides [wave] name).")
 @click.option("--mapping", "mapping_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Mapping file (TOML); a bare name is looked up in survey/mappings/.")
+@click.option("--kind", type=click.Choice(IMPORT_KINDS),
+              help="history: the organisation's own earlier results (they join its series); "
+                   "benchmark: another organisation's results (a reference only). "
+                   "Overrides [wave] kind.")
 @click.option("--instrument", help="Questionnaire code (overrides [instrument] code).")
 @click.option("--opens-on", type=click.DateTime(["%Y-%m-%d"]), help="First day of a new wave.")
 @click.option("--closes-on", type=click.DateTime(["%Y-%m-%d"]), help="Last day of a new wave.")
@@ -90,7 +96,7 @@ def _print_counts(db, result) -> None:
               help="Create the wave, questionnaire and dimension values when missing.")
 @click.option("--append", is_flag=True, help="Add to a wave that has responses already.")
 @click.option("--dry-run", is_flag=True, help="Check every row, store nothing.")
-def import_command(csv_file: Path, wave_name, mapping_file, instrument, opens_on, closes_on,
+def import_command(csv_file: Path, wave_name, mapping_file, kind, instrument, opens_on, closes_on,
                    submitted_on, delimiter, encoding, questions, points, reverse, missing,
                    ignore, create, append, dry_run) -> None:
     """Import responses from a CSV file, checking every row first."""
@@ -106,7 +112,7 @@ def import_command(csv_file: Path, wave_name, mapping_file, instrument, opens_on
             mapping = _mapping_from_options(questions, instrument)
         mapping = with_overrides(
             mapping, points=points, reverse=reverse, missing=missing, ignore=ignore,
-            instrument_code=instrument, delimiter=delimiter, encoding=encoding,
+            kind=kind, instrument_code=instrument, delimiter=delimiter, encoding=encoding,
             opens_on=opens_on.date() if opens_on else None,
             closes_on=closes_on.date() if closes_on else None,
             submitted_on=submitted_on.date() if submitted_on else None,
@@ -150,6 +156,6 @@ def import_command(csv_file: Path, wave_name, mapping_file, instrument, opens_on
     for item in result.created:
         click.echo(f"created {item}")
     click.echo(f"imported {result.responses} responses ({result.answers} answers) into wave "
-               f"{result.wave.name!r}")
+               f"{result.wave.name!r} ({result.wave.kind})")
     _print_counts(db, result)
 

@@ -4,7 +4,8 @@ question, and how raw values become stored ones. TOML, read with the standard li
     [csv]                       # delimiter (detected: , ; or tab), encoding (UTF-8)
     ignore = ["", "rownames"]   # columns not imported (header text, or 1-based number)
 
-    [wave]                      # name (or --wave), opens_on, closes_on, submitted_on
+    [wave]                      # name (or --wave), name_en, opens_on, closes_on, submitted_on,
+                                # kind = "history" or "benchmark" (or --kind)
     [instrument]                # code, title_sv, title_en, section_sv, section_en
     [answers]                   # defaults of every [[question]]: type, points, missing, …
 
@@ -37,7 +38,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from survey.models import AGREEMENT, CHOICE, NUMBER, SCALE_0_10, YES_NO
+from survey.models import AGREEMENT, CHOICE, IMPORT_KINDS, NUMBER, SCALE_0_10, YES_NO
 
 IMPORTABLE_TYPES = (AGREEMENT, SCALE_0_10, NUMBER, YES_NO, CHOICE)
 Column = str | int
@@ -112,6 +113,9 @@ class QuestionSpecMap:
 @dataclass(frozen=True)
 class ImportMapping:
     wave_name: str | None = None
+    wave_name_en: str = ""
+    #: "history" (the organisation's own earlier results) or "benchmark" (another's)
+    kind: str | None = None
     opens_on: date | None = None
     closes_on: date | None = None
     submitted_on: date | None = None
@@ -126,7 +130,7 @@ class ImportMapping:
 
 TABLE_KEYS = {
     "csv": {"delimiter", "encoding", "ignore"},
-    "wave": {"name", "opens_on", "closes_on", "submitted_on"},
+    "wave": {"name", "name_en", "kind", "opens_on", "closes_on", "submitted_on"},
     "instrument": {"code", "title_sv", "title_en", "intro_sv", "intro_en", "section_sv",
                    "section_en"},
     "dimension": {"column", "code", "name_sv", "name_en", "missing", "values", "bands"},
@@ -242,8 +246,12 @@ def parse_mapping(data: dict[str, Any]) -> ImportMapping:
     )
     if not questions:
         raise MappingError("the mapping has no [[question]]")
+    kind = wave.get("kind")
+    if kind is not None and kind not in IMPORT_KINDS:
+        raise MappingError(f"[wave] kind: {kind!r} is neither {' nor '.join(IMPORT_KINDS)}")
     return ImportMapping(
-        wave_name=wave.get("name"),
+        wave_name=wave.get("name"), kind=kind,
+        wave_name_en=str(wave.get("name_en") or ""),
         opens_on=_date("[wave] opens_on", wave.get("opens_on")),
         closes_on=_date("[wave] closes_on", wave.get("closes_on")),
         submitted_on=_date("[wave] submitted_on", wave.get("submitted_on")),

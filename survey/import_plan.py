@@ -95,6 +95,11 @@ def plan_import(db: Session, mapping: ImportMapping, wave_name: str, create: boo
     if len(codes) != len(set(codes)):
         raise MappingError("two questions have the same code")
     wave = wave_by_name(db, wave_name)
+    if wave is not None and mapping.kind and mapping.kind != wave.kind:
+        raise MappingError(f"wave {wave_name!r} holds {wave.kind} results, not {mapping.kind}")
+    if wave is None and not mapping.kind:
+        raise MappingError("say what the results are: --kind history (the organisation's own "
+                           "earlier results) or --kind benchmark (another organisation's)")
     if wave is not None:
         instrument: Instrument | None = wave.instrument
         if mapping.instrument_code and mapping.instrument_code != instrument.code:

@@ -3,7 +3,8 @@ values, questionnaire and wave it needs (when missing), then the responses throu
 ``survey.services.store_responses`` in chunks, in one transaction the caller commits.
 
 An imported wave asks no district, service area or role (the external files have none);
-its unit is the values of the mapped dimensions. A created wave is opened, which freezes
+its unit is the values of the mapped dimensions. A created wave has the mapping's kind
+(history or benchmark, ``survey.models.KINDS``). A created wave is opened, which freezes
 its questionnaire, and closed at once: it describes a past survey round."""
 
 from __future__ import annotations
@@ -89,10 +90,11 @@ def _create_wave(
     mapping = plan.mapping
     assert mapping.opens_on and mapping.closes_on  # noqa: S101  (plan_import checked)
     wave = create_wave(
-        db, name=plan.wave_name, instrument=instrument, opens_on=mapping.opens_on,
-        closes_on=mapping.closes_on, mode=OPEN_LINK, ask_district=False,
+        db, name=plan.wave_name, name_en=mapping.wave_name_en, instrument=instrument,
+        opens_on=mapping.opens_on, closes_on=mapping.closes_on, mode=OPEN_LINK, ask_district=False,
         ask_service_area=False, ask_staff_role=False, dimensions=dimensions,
     )
+    wave.kind = mapping.kind
     open_wave(db, wave)
     close_wave(db, wave)
     created.append(f"wave {wave.name!r}")

@@ -181,6 +181,10 @@ def start(wave_id: int):
     codes = wave.mode == INVITATION_CODES
     errors: dict[str, object] = {}
     values = dict(request.form) if request.method == "POST" else _unit_values(held, choices)
+    if request.method == "GET" and codes and request.args.get("code"):
+        # the link of a printed note's QR code: the code is filled in, and spent only when
+        # the respondent starts (GET never spends it)
+        values["code"] = display_code(normalize_code(request.args.get("code")))
     if request.method == "POST" and codes and held is not None:
         return redirect(_after_start(wave, then), code=303)  # the code is accepted already
     if request.method == "POST":
@@ -348,12 +352,18 @@ def review(wave_id: int):
 @bp.get("/<int:wave_id>/later")
 @public
 def later(wave_id: int):
-    """The resume code of the current draft, to continue on this or another device."""
+    """The resume code of the current draft, to continue on this or another device; "Continue
+    now" goes on in this browser, where the answering session holds the draft already."""
     wave = wave_or_404(wave_id)
     held = current_pass(wave.id)
-    if held is None or held_draft(wave.id, held) is None:
+    draft = held_draft(wave.id, held)
+    if held is None or draft is None:
         return redirect(url_for(".start", wave_id=wave.id))
-    return render_template("survey/later.html", wave=wave, code=display_code(held.resume))
+    number = resume_page(wave_instrument(get_session(), wave), drafts.draft_answers(draft))
+    then = (url_for(".review", wave_id=wave.id) if number is None
+            else url_for(".page", wave_id=wave.id, number=number))
+    return render_template("survey/later.html", wave=wave, code=display_code(held.resume),
+                           continue_url=then)
 
 
 @bp.route("/resume", methods=["GET", "POST"])

@@ -41,6 +41,7 @@ def create_wave(
     db: Session,
     *,
     name: str,
+    name_en: str = "",
     instrument: Instrument,
     opens_on: date,
     closes_on: date,
@@ -51,7 +52,8 @@ def create_wave(
     dimensions: Iterable[Dimension] = (),
     headcounts: Mapping[tuple[int, int | None], int] | None = None,
 ) -> Wave:
-    """A new wave in the draft state (respondents cannot see it until it is opened)."""
+    """A new wave in the draft state (respondents cannot see it until it is opened);
+    ``name`` is its Swedish name (unique), ``name_en`` the English one (may be empty)."""
     if mode not in MODES:
         raise WaveError(f"unknown mode {mode!r}")
     if closes_on < opens_on:
@@ -61,8 +63,8 @@ def create_wave(
     if mode == INVITATION_CODES and not ask_district:
         raise WaveError("invitation codes are made per district")
     wave = Wave(
-        name=name, instrument=instrument, opens_on=opens_on, closes_on=closes_on,
-        state=STATE_DRAFT, mode=mode, ask_district=ask_district,
+        name_sv=name, name_en=name_en, instrument=instrument, opens_on=opens_on,
+        closes_on=closes_on, state=STATE_DRAFT, mode=mode, ask_district=ask_district,
         ask_service_area=ask_service_area, ask_staff_role=ask_staff_role,
     )
     wave.dimensions = list(dimensions)

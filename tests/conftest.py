@@ -25,6 +25,11 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    elif os.environ.get("PYTEST_XDIST_WORKER"):
+        # tests run in parallel: each worker gets a database of its own on the server
+        from tests.demo_site import worker_database
+
+        url = worker_database(url)
     # the packages register their models when the app is made: make one first, so that
     # every table is on the metadata before the schema is created
     create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "x"}).extensions[

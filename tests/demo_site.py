@@ -113,6 +113,15 @@ def demo_database_url(workdir: Path, name: str) -> str:
     return base.set(database=copy).render_as_string(hide_password=False)
 
 
+def worker_database(server: str) -> str:
+    """An empty database ``<name>_<worker>`` beside ``server`` for one pytest-xdist worker
+    (dropped when the test session ends)."""
+    base = make_url(server)
+    name = _database_name(base.database, "suite")
+    _recreate(server, name)
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 def discard(url: str) -> None:
     """Drop a PostgreSQL copy made by ``demo_database_url`` (SQLite copies stay with the
     test session's temporary folder)."""

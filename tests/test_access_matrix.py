@@ -178,6 +178,8 @@ ENDPOINT_PARAMS: dict[str, dict[str, Any]] = {
                                                                       "state": "draft"})}
        for endpoint in ("survey_admin.print_codes", "survey_admin.codes_csv",
                         "survey_admin.print_batch")},
+    **{endpoint: {"wave_id": lambda c: first(c, "survey_wave", where={"kind": "benchmark"})}
+       for endpoint in ("steering.imported", "api.imported_results")},
 }
 #: a query string an endpoint needs to show its page
 ENDPOINT_QUERY: dict[str, str] = {
@@ -205,10 +207,13 @@ DISTRICT_PARAMS = {"district_id": "id", "district_code": "code", "district": "co
 EXTRA_ROWS: list[tuple[str, dict[str, Any], bool]] = [
     *[("cafe_masked_word", {"word": w, "normalized": w.lower()}, False)
       for w in ("Exempelsson", "Testberg", "Provqvist")],
-    ("survey_wave", {"mode": "codes", "name": "Behörighetstest: inbjudningskoder"}, True),
+    ("survey_wave", {"mode": "codes", "name_sv": "Behörighetstest: inbjudningskoder"}, True),
+    # an imported benchmark (closed at import; every results role reads it)
+    ("survey_wave", {"kind": "benchmark", "state": "closed",
+                     "name_sv": "Behörighetstest: jämförelsetal"}, True),
     # codes are listed only before a wave opens: a codes wave not yet published, one batch
     ("survey_wave", {"mode": "codes", "state": "draft",
-                     "name": "Behörighetstest: koder före öppning"}, True),
+                     "name_sv": "Behörighetstest: koder före öppning"}, True),
     ("survey_code_batch", {
         "wave_id": lambda db: db.scalar(select(table("survey_wave").c.id).where(
             table("survey_wave").c.state == "draft", table("survey_wave").c.mode == "codes")),

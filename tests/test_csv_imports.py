@@ -32,7 +32,8 @@ def survey_results(app, db, tmp_path, data: bytes) -> list[str]:
     path = tmp_path / "answers.csv"
     path.write_bytes(data)
     result = app.test_cli_runner().invoke(args=[
-        "survey", "import", str(path), "--wave", "Encoded", "--instrument", "encoded",
+        "survey", "import", str(path), "--wave", "Encoded", "--kind", "history",
+        "--instrument", "encoded",
         "--opens-on", "2019-01-01", "--closes-on", "2019-01-31",
         "--question", "q1=enc-q1", "--question", "q2=enc-q2"])
     assert result.exit_code == 1

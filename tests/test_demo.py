@@ -30,7 +30,7 @@ def test_demo_load_twice(app):
         db = get_session()
         assert db.scalar(select(func.count()).select_from(District)) == 16
         assert db.scalar(select(func.count()).select_from(ServiceArea)) == 6
-        assert db.scalar(select(func.count()).select_from(StaffRole)) == 3
+        assert db.scalar(select(func.count()).select_from(StaffRole)) == 4
         assert db.scalar(select(func.count()).select_from(DevelopmentArea)) == 13
         for username, role, _name, districts in DEMO_USERS:
             user = auth.find_user(db, username)

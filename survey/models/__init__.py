@@ -31,7 +31,12 @@ from survey.models.response import (
 )
 from survey.models.wave import (
     CLOSED,
+    IMPORT_KINDS,
     INVITATION_CODES,
+    KIND_BENCHMARK,
+    KIND_HISTORY,
+    KIND_OWN,
+    KINDS,
     MODES,
     NOT_PUBLISHED,
     NOT_YET_OPEN,
@@ -55,7 +60,8 @@ __all__ = [
     "Answer", "ClientAllowance", "FreeTextAnswer", "Response", "ResponseCount", "ResumeDraft",
     "Rollup",
     "UsedSubmissionToken",
-    "CLOSED", "INVITATION_CODES", "MODES", "NOT_PUBLISHED", "NOT_YET_OPEN", "OPEN", "OPEN_LINK",
+    "CLOSED", "IMPORT_KINDS", "INVITATION_CODES", "KIND_BENCHMARK", "KIND_HISTORY",
+    "KIND_OWN", "KINDS", "MODES", "NOT_PUBLISHED", "NOT_YET_OPEN", "OPEN", "OPEN_LINK",
     "STATE_CLOSED", "STATE_DRAFT", "STATE_OPEN", "CodeBatch", "Headcount", "InvitationCode",
     "Wave",
     "wave_dimension", "wave_status",

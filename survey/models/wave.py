@@ -17,15 +17,24 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base
+from core.i18n import bilingual
 from core.org import Dimension, District, ServiceArea, StaffRole
 from survey.models.instrument import Instrument
 
 OPEN_LINK = "open-link"  #: respondents pick their district, service area and role
 INVITATION_CODES = "codes"  #: a single-use code handed out per unit fixes the unit
 MODES = (OPEN_LINK, INVITATION_CODES)
+
+# where a wave's results come from
+KIND_OWN = "own"  #: asked on this platform
+KIND_HISTORY = "history"  #: the organisation's own earlier results, imported: joins its series
+KIND_BENCHMARK = "benchmark"  #: another organisation's results, imported: a reference only
+KINDS = (KIND_OWN, KIND_HISTORY, KIND_BENCHMARK)
+IMPORT_KINDS = (KIND_HISTORY, KIND_BENCHMARK)
 
 # the administrator's switch; the dates decide within it
 STATE_DRAFT, STATE_OPEN, STATE_CLOSED = "draft", "open", "closed"
@@ -41,17 +50,22 @@ wave_dimension = Table(
 
 
 class Wave(Base):
-    """A survey round: an instrument asked between two dates (both inclusive)."""
+    """A survey round: an instrument asked between two dates (both inclusive). Its name is
+    in Swedish and English (``name`` reads the one of the reader's language)."""
 
     __tablename__ = "survey_wave"
     __table_args__ = (
-        UniqueConstraint("name"),
+        # named as before the name had two languages (the column was renamed in place)
+        UniqueConstraint("name_sv", name="uq_survey_wave_name"),
         CheckConstraint("closes_on >= opens_on", name="dates_ordered"),
         CheckConstraint("mode IN ('open-link', 'codes')", name="mode_known"),
         CheckConstraint("state IN ('draft', 'open', 'closed')", name="state_known"),
+        CheckConstraint("kind IN ('own', 'history', 'benchmark')", name="kind_known"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
+    name_sv: Mapped[str] = mapped_column(String(120))
+    #: empty when no English name was given: English pages then show the Swedish one
+    name_en: Mapped[str] = mapped_column(String(120), default="", server_default="")
     instrument_id: Mapped[int] = mapped_column(
         ForeignKey("survey_instrument.id", ondelete="RESTRICT"), index=True
     )
@@ -68,6 +82,8 @@ class Wave(Base):
     #: take answers again (one more answer would show in the results as a difference)
     results_shown: Mapped[bool] = mapped_column(Boolean, default=False,
                                                 server_default=false())
+    #: KIND_OWN, or how an imported wave's results may be used (``KINDS``)
+    kind: Mapped[str] = mapped_column(String(12), default=KIND_OWN, server_default=KIND_OWN)
     instrument: Mapped[Instrument] = relationship()
     dimensions: Mapped[list[Dimension]] = relationship(
         secondary=wave_dimension, order_by=Dimension.sort_order
@@ -76,9 +92,29 @@ class Wave(Base):
         back_populates="wave", cascade="all, delete-orphan"
     )
 
+    @hybrid_property
+    def name(self) -> str:
+        """The name in the reader's language (the Swedish one when there is no English)."""
+        return bilingual(self.name_sv, self.name_en)
+
+    @name.inplace.expression
+    @classmethod
+    def _name_expression(cls):
+        """In a query ``Wave.name`` is the Swedish name, which is unique."""
+        return cls.name_sv
+
     def status(self, today: date) -> str:
         """One of NOT_PUBLISHED, NOT_YET_OPEN, OPEN, CLOSED on ``today``."""
         return wave_status(self.state, self.opens_on, self.closes_on, today)
+
+    @property
+    def is_benchmark(self) -> bool:
+        """Another organisation's results: never part of the city's series or defaults."""
+        return self.kind == KIND_BENCHMARK
+
+    @property
+    def is_imported(self) -> bool:
+        return self.kind in IMPORT_KINDS
 
     @property
     def dimension_ids(self) -> tuple[int, ...]:
@@ -86,7 +122,7 @@ class Wave(Base):
         return tuple(d.id for d in self.dimensions)
 
     def __repr__(self) -> str:
-        return f"<Wave {self.name}>"
+        return f"<Wave {self.name_sv}>"
 
 
 def wave_status(state: str, opens_on: date, closes_on: date, today: date) -> str:

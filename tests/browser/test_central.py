@@ -11,6 +11,7 @@ import re
 
 from playwright.sync_api import expect
 
+from survey.demo import autumn_wave_name
 from tests.browser.conftest import needs_chromium
 from tests.browser.journey import LAPTOP, screenshot, sign_in
 
@@ -25,17 +26,18 @@ def test_central_analyst_overview_export_and_api_token(demo_server, page_factory
     expect(rows.first).to_be_visible()
     assert rows.count() >= 10, "central staff see every district"
 
-    page.select_option("#f-wave", label="Medarbetarenkät hösten 2017")
+    page.select_option("#f-wave", label=autumn_wave_name(2017))
     page.select_option("#f-by", "role")
     page.locator("form.filter-form button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"by=role"))
-    expect(page.locator("#f-wave option:checked")).to_have_text("Medarbetarenkät hösten 2017")
+    expect(page.locator("#f-wave option:checked")).to_have_text(autumn_wave_name(2017))
     screenshot(page, "steering-overview-by-role")
     shown = page.locator("#overview-table tbody tr").count()
     with page.expect_download() as download:
         page.locator(".export-links a", has_text="CSV").click()
     with open(download.value.path(), encoding="utf-8-sig") as handle:
-        table = list(csv.reader(io.StringIO(handle.read())))
+        table = list(csv.reader(io.StringIO(handle.read()), delimiter=";"))
+    assert len(table[0]) > 3, "columns split as Excel with Swedish settings splits them"
     assert len(table) == shown + 1, "the CSV has the rows of the table shown, plus a header"
 
     page.locator("a[href='/results/cafes']").click()

@@ -11,6 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from core.demo_dates import story_year
 from tests.browser.axe import axe_missing, describe, violations
 from tests.browser.conftest import needs_chromium
 from tests.browser.journey import LAPTOP, LOCALES, screenshot, sign_in
@@ -30,14 +31,14 @@ def test_local_steering_group_sets_a_sub_goal(demo_server, page_factory):
 
     page.locator("a", has_text="Lägg till ett delmål").first.click()
     page.select_option("#indicator", "hr:sick-leave")
-    page.select_option("#baseline_period", "2017H1")
+    page.select_option("#baseline_period", f"{story_year(2017)}H1")  # the demo's HR figures
     page.fill("#target_value", "9")  # sick leave is lower-is-better: above the baseline
     page.locator("main form button[type=submit]").click()
     expect(page.locator("#title_sv-error")).to_be_visible()
     expect(page.locator("#target_value-error")).to_be_visible()
     expect(page.locator("#deadline-error")).to_be_visible()
     page.fill("#title_sv", "Lägre sjukfrånvaro")
-    page.fill("#deadline", "2019-12-31")
+    page.fill("#deadline", f"{story_year(2019)}-12-31")
     page.fill("#target_value", "5,5")
     page.locator("main form button[type=submit]").click()
     expect(page.locator("h1")).to_have_text("Lägre sjukfrånvaro")

@@ -31,11 +31,13 @@ def responses(app, wave: int) -> int:
             select(func.count()).select_from(Response).where(Response.wave_id == wave))
 
 
-def wave_name(app, wave: int) -> str:
+def wave_name(app, wave: int, lang: str = "sv") -> str:
+    """The wave's name as the pages of ``lang`` show it."""
     from survey.models import Wave
 
     with app.app_context():
-        return get_session().get(Wave, wave).name
+        found = get_session().get(Wave, wave)
+        return (found.name_en or found.name_sv) if lang == "en" else found.name_sv
 
 
 def answer_section(page: Page) -> None:
@@ -77,7 +79,7 @@ def test_open_link_with_continue_later_and_resume(demo_server, page_factory, lan
     page.goto(demo_server + "/")
     switch_language(page, lang)
     screenshot(page, f"home-phone-{lang}")
-    page.locator(".survey-panel a", has_text=wave_name(app, wave)).tap()
+    page.locator(".survey-panel a", has_text=wave_name(app, wave, lang)).tap()
 
     expect(page).to_have_url(re.compile(rf"/survey/{wave}/$"))
     screenshot(page, f"survey-start-{lang}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import time
+from datetime import date
 
 from sqlalchemy import func, select
 
@@ -15,6 +16,7 @@ from cafe.idea_models import IDEA_STATUSES, Idea, IdeaStatusChange
 from cafe.models import CLOSED, Cafe, CafeTable, Note
 from core import auth
 from core.db import Base, get_session
+from core.demo_dates import story_year
 from core.seed import seed_organisation
 from core.text import mask_personal_data
 from demo import DEMO_PASSWORD, DEMO_USERS
@@ -49,7 +51,10 @@ def test_demo_season(app):
         season = db.scalars(select(Cafe).where(Cafe.status == CLOSED)).all()
         assert len(season) == 10
         assert {c.starts_at.month for c in season} == {6, 8, 9}
-        assert all(c.starts_at.year == 2017 for c in season)
+        # held in the summer before the follow-up survey, as in the story's 2017
+        assert all(c.starts_at.year == story_year(2017) for c in season)
+        coming = db.scalars(select(Cafe).where(Cafe.status != CLOSED)).all()
+        assert len(coming) == 1 and coming[0].starts_at.date() > date.today()
         assert len({d.code for c in season for d in c.districts}) >= 10
         people = db.scalar(select(func.sum(CafeTable.participants)).join(Cafe).where(
             Cafe.status == CLOSED))

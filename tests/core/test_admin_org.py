@@ -31,8 +31,9 @@ def test_every_kind_lists_and_offers_a_form(admin, kind):
     assert admin.get(f"/admin/org/{kind}/import").status_code == 200
     export = admin.get(f"/admin/org/{kind}/export.csv")
     assert export.status_code == 200
-    assert export.mimetype == "text/csv"
-    assert export.get_data(as_text=True).startswith("code,name_sv,name_en,sort_order")
+    assert export.headers["Content-Type"] == "text/csv; charset=utf-8"
+    # Swedish pages: the semicolons a Swedish spreadsheet splits on
+    assert export.get_data(as_text=True).startswith("\ufeffcode;name_sv;name_en;sort_order")
 
 
 def test_unknown_kind_is_404(admin):
@@ -217,7 +218,7 @@ def test_export_defuses_formulas_and_imports_them_back_unchanged(admin, app, db)
     district.name_sv = "Farsta\x0b stadsdel"  # stored before the input policy
     db.commit()
     exported = admin.get("/admin/org/districts/export.csv").get_data(as_text=True)
-    line = next(row for row in exported.splitlines() if row.startswith("farsta,"))
+    line = next(row for row in exported.splitlines() if row.startswith("farsta;"))
     assert "'=HYPERLINK" in line and "\x0b" not in line
     response = admin.post("/admin/org/districts/import", data={
         "file": (io.BytesIO(exported.encode()), "districts.csv")})

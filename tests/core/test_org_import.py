@@ -64,9 +64,21 @@ def test_header_problems(db):
         (1, "dimension")]
 
 
-def test_not_utf8_names_the_line(db):
-    data = "code,name_sv,name_en\nfarsta,Farsta,Farsta\nalvsjo,Älvsjö,Älvsjö\n".encode("cp1252")
+def test_excels_plain_csv_in_windows_1252_is_refused_with_how_to_save_it(db):
+    data = "code;name_sv;name_en\nfarsta;Farsta;Farsta\nnorra;Norrå;North\n".encode("cp1252")
+    result = import_csv(db, KINDS["districts"], data)
+    assert [(p.line, p.column) for p in result.problems] == [(3, 2)]
+    assert "Windows-1252" in result.problems[0].message
+    assert "CSV UTF-8" in result.problems[0].message
+    assert by_code(db, District, "norra") is None
+
+
+def test_a_file_that_is_not_text_names_the_line_and_how_to_save_it(db):
+    data = "code,name_sv,name_en\nfarsta,Farsta,Farsta\nalvsjo,\x81lvsjö,x\n".encode("latin-1")
     assert problems_of(db, "districts", data) == [(3, "")]
+    unicode_text = "code,name_sv,name_en\nfarsta,Farsta,Farsta\n".encode("utf-16")
+    problem = import_csv(db, KINDS["districts"], unicode_text).problems[0]
+    assert "CSV UTF-8" in problem.message and "Windows-1252" not in problem.message
 
 
 def test_dimension_values_need_a_known_dimension(db):

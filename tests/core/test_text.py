@@ -12,6 +12,7 @@ from core.text import (
     PERSONAL_NUMBER,
     PHONE,
     content_words,
+    lemma,
     mask_personal_data,
     tokenize,
     word_frequencies,
@@ -266,3 +267,20 @@ def test_acceptable_text_has_no_control_characters_or_lone_surrogates(text, ok):
     from core.inputs import is_acceptable
 
     assert is_acceptable(text, multiline=True) is ok
+
+
+def test_word_frequencies_count_the_forms_of_a_word_together_and_drop_filler_verbs():
+    texts = [
+        "Nya kollegor står ofta ensamma med ärendena.",
+        "Den nya chefen står bakom oss, men ärenden tar tid.",
+        "Vi står inför nya utmaningar: för många ärenden per handläggare och kollega.",
+        "Stod ensam med ett svårt ärende i veckan, utan kollegor.",
+    ]
+    ranked = word_frequencies(texts, top=None)
+    counts = dict(ranked)
+    # "ärendena", "ärenden" (twice) and "ärende" are one word, shown as written most often
+    assert ranked[0] == ("ärenden", 4)
+    assert counts["kollegor"] == 3 and "kollega" not in counts
+    for filler in ("nya", "ny", "står", "stod", "tar", "per", "veckan"):
+        assert filler not in counts, filler
+    assert lemma("står") == lemma("stod") == "stå"

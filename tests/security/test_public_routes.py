@@ -29,6 +29,7 @@ PUBLIC_ENDPOINTS = {
 #: declared public because a script has no session: each demands a personal API token
 TOKEN_ENDPOINTS = {
     "api.waves", "api.units", "api.questions", "api.overview", "api.results", "api.ideas",
+    "api.imported_waves_list", "api.imported_results",
 }
 
 

@@ -48,3 +48,19 @@ def test_viridis_scale_and_contrast():
     assert charts.sequential(0) == "#440154" and charts.sequential(100) == "#fde725"
     assert charts.text_colour("#440154") == "#ffffff"
     assert charts.text_colour("#fde725") == "#000000"
+
+
+def test_heatmap_comes_with_a_list_for_phones():
+    cells = [[charts.HeatCell(72.0, "72", "a"), charts.HeatCell(None, "×", "hidden")]]
+    markup = str(charts.heatmap(["Farsta"], ["Ekonomiskt bistånd", "<Alla>"], cells, "T"))
+    listed = markup[markup.index('<div class="heat-list"'):]
+    no_inline_style(listed)
+    assert '<li class="heat-7">' in listed and '<li class="heat-hidden">' in listed
+    assert "&lt;Alla&gt;" in listed and ">72<" in listed and ">×<" in listed
+
+
+def test_wrapped_labels_fit_their_width():
+    lines = charts.wrap("Medarbetarenkät hösten 2024 – uppföljning av handlingsplanen", 100)
+    assert 1 < len(lines) <= 3 and lines[-1].endswith("…")
+    assert all(len(line) * charts.CHAR_WIDTH <= 100 for line in lines)
+    assert charts.wrap("Kort", 100) == ["Kort"]

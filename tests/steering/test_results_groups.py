@@ -76,3 +76,54 @@ def test_a_cafe_cloud_counts_the_tables_behind_its_notes(app, users, login):
     # round-2 note: showing both would give those 8 people's words away
     page = client.get(f"{base}&round={round_ids[0]}").get_data(as_text=True)
     assert 'class="chart cloud"' not in page
+
+
+def test_cafe_clouds_are_decided_together_for_the_whole_cafe():
+    from cafe.queries import NoteSource
+    from steering.cafe_report import WHOLE, published_selections
+
+    seats = {1: 12, 2: 12, 3: 3}
+    career, health = 7, 8
+    notes = [NoteSource(1, 1, 1, 10, frozenset({career})),
+             NoteSource(2, 2, 1, 10, frozenset({career})),
+             NoteSource(3, 3, 1, 10, frozenset()),  # round 1, table of 3, untagged
+             NoteSource(4, 1, 1, 20, frozenset({health})),
+             NoteSource(5, 2, 1, 20, frozenset()),
+             NoteSource(6, 3, 1, 30, frozenset()),  # round 3: only the table of 3
+             NoteSource(7, 1, 1, 40, frozenset({health})),
+             NoteSource(8, 2, 1, 40, frozenset())]
+    shown = published_selections(notes, seats, [10, 20, 30, 40], [career, health], 10)
+    assert shown[WHOLE] == frozenset(range(1, 9))
+    # round 3 (3 people) is withheld; with every other round shown, the café less them
+    # would be its notes, so one more round goes
+    assert ("round", 30) not in shown
+    hidden = frozenset(range(1, 9)).difference(*(v for k, v in shown.items() if k[0] == "round"))
+    assert sum(seats[t] for t in {notes[n - 1].table_id for n in hidden}) >= 10
+    # round 1 less career paths is the note of the table of 3
+    if ("round", 10) in shown:
+        assert ("area", career) not in shown
+    # nothing of fewer than 10 people, alone or as the difference of two nested clouds
+    for a in shown.values():
+        assert sum(seats[t] for t in {notes[n - 1].table_id for n in a}) >= 10
+        for b in shown.values():
+            if a < b:
+                rest = {notes[n - 1].table_id for n in b - a}
+                assert sum(seats[t] for t in rest) >= 10
+
+
+def test_a_cafe_cloud_is_not_crossed(app, users, login):
+    with app.app_context():
+        db = get_session()
+        cafe = make_cafe(db, facilitator_ids=(users["facilitator"],) * 2)
+        career = by_code(db, DevelopmentArea, "karriarvagar")
+        for table in cafe.tables:
+            services.set_table_participants(db, table, 12)
+            _note(db, table, cafe.rounds[0].id, "Karriärvägar och mentorskap", [career.id])
+        db.commit()
+        cafe_id, round_id, area_id = cafe.id, cafe.rounds[0].id, career.id
+    client = login("central")
+    client.set_cookie("lang", "en")
+    base = f"/results/cafes?cafe={cafe_id}&round={round_id}"
+    assert 'class="chart cloud"' in client.get(base).get_data(as_text=True)
+    crossed = client.get(f"{base}&area={area_id}").get_data(as_text=True)
+    assert 'class="chart cloud"' not in crossed and "not both" in crossed

@@ -80,6 +80,10 @@ def test_nothing_stored_or_logged_identifies_the_respondent(app, db):
         )
         with urllib.request.urlopen(request) as response:  # noqa: S310  (local http, follows the 303)
             assert response.status == 200
+        # the link of a printed invitation code's QR code: the code stays out of the log
+        printed = f"http://127.0.0.1:{server.server_port}/survey/{wave.id}/?code=QRCD-PRNT-ED"
+        with urllib.request.urlopen(printed) as response:  # noqa: S310  (local http)
+            assert response.status == 200
     finally:
         server.shutdown()
         thread.join(timeout=5)
@@ -87,7 +91,9 @@ def test_nothing_stored_or_logged_identifies_the_respondent(app, db):
         log.setLevel(old_level)
 
     assert any(f"/survey/{wave.id}/all" in line for line in capture.lines), capture.lines
+    assert any(f"GET /survey/{wave.id}/ HTTP" in line for line in capture.lines), capture.lines
     for line in capture.lines:
+        assert "QRCD" not in line and "?" not in line, line
         assert "127.0.0.1" not in line and FORWARDED not in line, line
         assert not IP_ADDRESS.search(line), line
         assert "InspectionBrowser" not in line, line

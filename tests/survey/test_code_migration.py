@@ -53,6 +53,8 @@ def test_codes_and_drafts_are_carried_over(tmp_path):
                         "SELECT id, district_id, size, shown FROM survey_code_batch")).one()
                     tokens = conn.execute(text(
                         "SELECT submission_token FROM survey_draft")).scalars().all()
+                    names = conn.execute(text("SELECT name_sv, name_en FROM survey_wave")).all()
+                assert names == [("w", "")]  # the name is the Swedish one; no English yet
                 assert [(c, bool(u)) for c, u, _ in codes] == [
                     ("CODEA00000", True), ("CODEB00000", True), ("CODEC00000", False)]
                 assert {b for *_, b in codes} == {batch.id}

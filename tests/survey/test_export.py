@@ -10,6 +10,8 @@ import io
 from collections import Counter
 from datetime import date, timedelta
 
+import flask_babel
+
 from core.disclosure import TOTAL
 from core.org import Dimension, District, ServiceArea, StaffRole, by_code
 from survey.export import HIDDEN_CELL, coarsen, write_csv
@@ -18,6 +20,7 @@ from survey.services import NewResponse, store_responses
 from survey.spec import instrument_spec
 from survey.units import Unit, encode_extra
 from survey.waves import close_wave, create_wave, open_wave
+from tests.conftest import sign_in
 
 DEFINITION = {
     "code": "export-test", "title_sv": "Export", "title_en": "Export",
@@ -145,7 +148,7 @@ def test_download_is_for_central_analysts(db, client, login):
     assert client.get(path).status_code == 403
 
 
-def test_download_as_central_analyst(db, client, login):
+def test_download_as_central_analyst(app, db, client, login):
     wave = _wave(db)
     spec = instrument_spec(db, wave.instrument_id)
     trivs = spec.questions[0].id
@@ -157,11 +160,20 @@ def test_download_as_central_analyst(db, client, login):
     login("central")
     response = client.get(f"/survey/{wave.id}/responses.csv")
     assert response.status_code == 200
-    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response.headers["Content-Disposition"]
     text = response.get_data(as_text=True)
     assert text.startswith("\ufeffdistrict;service_area;staff_role;tenure;trivs")
-    assert text.count("\nfarsta;ekonomiskt-bistand;socialsekreterare;;4;;") == 5
+    assert text.count("\r\nfarsta;ekonomiskt-bistand;socialsekreterare;;4;;") == 5
+    # from English pages the file follows English spreadsheets: commas between the cells
+    english = app.test_client()
+    english.set_cookie("lang", "en")
+    sign_in(english, "central")
+    flask_babel.refresh()  # the test's application context would keep the Swedish locale
+    text = english.get(f"/survey/{wave.id}/responses.csv").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[0][:5] == ["district", "service_area", "staff_role", "tenure", "trivs"]
+    assert rows[1:] == [["farsta", "ekonomiskt-bistand", "socialsekreterare", "", "4", "", ""]] * 5
     assert client.get("/survey/999999/responses.csv").status_code == 404
 
 
@@ -178,3 +190,17 @@ def test_pages_link_to_the_download_only_for_those_who_may_open_it(db, client, l
     assert link in client.get(f"/survey/admin/waves/{wave.id}").get_data(as_text=True)
     login("moderator")
     assert link not in client.get(f"/survey/admin/waves/{wave.id}").get_data(as_text=True)
+
+
+def test_coarsening_counts_valid_answers():
+    # district 1: area 10 x role 7 holds 5 responses but only 2 valid answers to question 3
+    # (3 said "cannot answer"); area 11 x role 8 holds 10 and tenure splits it 5 + 5, where
+    # tenure 2 has one valid answer to question 4 and four left it unanswered
+    units = {(1, 10, 7, ""): 5, (1, 11, 8, "9:1"): 5, (1, 11, 8, "9:2"): 5}
+    answers = {(1, 10, 7, ""): {3: (2, 3)}, (1, 11, 8, "9:1"): {3: (5, 0), 4: (5, 0)},
+               (1, 11, 8, "9:2"): {3: (5, 0), 4: (1, 0)}}
+    assert coarsen(units, set(), [9], 5)[(1, 10, 7, "")] == (1, 10, 7, 0)
+    plan = coarsen(units, set(), [9], 5, answers)
+    assert plan[(1, 10, 7, "")] == (1, 10, HIDDEN_CELL, HIDDEN_CELL)
+    assert plan[(1, 11, 8, "9:1")] == plan[(1, 11, 8, "9:2")] == (1, 11, HIDDEN_CELL,
+                                                                    HIDDEN_CELL)

@@ -193,7 +193,8 @@ def test_unmapped_column_is_reported(app, db, tmp_path):
     small = tmp_path / "small.csv"
     small.write_text("id,q1,q2\n1,3,4\n2,5,\n", encoding="utf-8")
     base = ["import", str(small), "--wave", "Small", "--instrument", "small",
-            "--opens-on", "2019-01-01", "--closes-on", "2019-01-31", "--question", "q1=small-q1"]
+            "--opens-on", "2019-01-01", "--closes-on", "2019-01-31", "--question", "q1=small-q1",
+            "--kind", "history"]
     result = run(app, *base)
     assert result.exit_code == 1
     assert "line 1, column 1 (id): neither mapped nor ignored" in result.output
@@ -224,7 +225,8 @@ def test_row_and_size_caps_refuse_a_file_and_store_nothing(app, db, tmp_path):
     small = tmp_path / "small.csv"
     small.write_text("q1\n" + "3\n" * 6, encoding="utf-8")
     base = ["import", str(small), "--wave", "Capped", "--instrument", "capped",
-            "--opens-on", "2019-01-01", "--closes-on", "2019-01-31", "--question", "q1=cap-q1"]
+            "--opens-on", "2019-01-01", "--closes-on", "2019-01-31", "--question", "q1=cap-q1",
+            "--kind", "history"]
     before = row_counts(db)
     app.config["SURVEY_IMPORT_MAX_ROWS"] = 5
     result = run(app, *base)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select, update
 
@@ -62,11 +62,14 @@ def test_demo_waves(app, db):
     demo.load(db, random.Random(2017))
     db.commit()
     waves = {w.name: w for w in queries.list_waves(db)}
-    base, follow = waves["Medarbetarenkät hösten 2017"], waves["Medarbetarenkät hösten 2018"]
+    base, follow = waves[demo.autumn_wave_name(2017)], waves[demo.autumn_wave_name(2018)]
     for wave in (base, follow):
-        assert wave.status(wave.closes_on.replace(year=2030)) == "closed"
+        assert wave.status(date.today()) == "closed" and wave.closes_on < date.today()
+        assert wave.name_en.startswith("Staff survey autumn ")
         assert 2700 <= queries.total_responses(db, wave.id) <= 3300
-    assert any(w.status(date.today()) == "open" for w in waves.values())
+    # one timeline: the follow-up is the latest autumn survey closed, less than a year ago
+    assert date.today() - follow.closes_on < timedelta(days=366)
+    assert [w.status(date.today()) for w in waves.values()].count("open") == 1
     # cells under the minimum group size exist, and economic aid scores lower
     cells = queries.response_counts(db, base.id, group_by=("district", "service_area"))
     assert any(c.count < 5 for c in cells)

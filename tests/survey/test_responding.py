@@ -178,7 +178,21 @@ def test_next_with_missing_required_answer_stays_and_stores_nothing(app, client,
     response = client.post(f"/survey/{wave.id}/page/1", data={"action": "next"})
     assert response.status_code == 422
     field = f"q{qid(db, wave, 'agree')}"
-    assert field_error(response.get_data(as_text=True), field) == "Besvara frågan."
+    html = response.get_data(as_text=True)
+    assert field_error(html, field) == "Besvara frågan."
+    # the summary names the question once, without a colon after its full stop
+    assert ".:" not in html and '<span class="error-label">' in html
+
+
+def test_continue_now_goes_on_where_the_answers_stopped(app, client, db):
+    wave = make_wave(db)
+    _start(client, wave)
+    page1 = _page_form(db, wave, 1, agree="5")
+    client.post(f"/survey/{wave.id}/page/1", data={**page1, "action": "later"})
+    html = client.get(f"/survey/{wave.id}/later").get_data(as_text=True)
+    link = re.search(r'<a class="button" href="([^"]+)">Fortsätt nu</a>', html).group(1)
+    assert link == f"/survey/{wave.id}/page/2"  # not the empty resume form
+    assert client.get(link).status_code == 200
 
 
 def test_resume_code_continues_on_another_device(app, db):
