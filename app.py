@@ -3,12 +3,14 @@ steering packages into one Flask application."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import random
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from flask_wtf import CSRFProtect
+from sqlalchemy.orm import Session
 
 import cafe
 import steering
@@ -56,9 +58,18 @@ def _register_packages(app: Flask) -> None:
     The packages are imported at module level so that importing ``app`` registers every
     model on the shared metadata (Alembic's env.py and the test fixtures rely on it)."""
     for package in (survey, cafe, steering):
-        init = getattr(package, "init_app", None)
-        if init is not None:
-            init(app)
-    from demo import demo_cli
+        package.init_app(app)
+    from demo import DEMO_LOADERS, demo_cli
 
     app.cli.add_command(demo_cli)
+    app.extensions[DEMO_LOADERS] = _demo_loaders
+
+
+def _demo_loaders() -> list[Callable[[Session, random.Random], None]]:
+    """Each package's ``demo.load(db, rng)``, in dependency order (imported only when the
+    demonstration city is loaded)."""
+    from cafe import demo as cafe_demo
+    from steering import demo as steering_demo
+    from survey import demo as survey_demo
+
+    return [survey_demo.load, cafe_demo.load, steering_demo.load]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from core import auth
@@ -23,6 +24,8 @@ DEMO_USERS = [
     ("samtalsledare1", "facilitator", "Fredrik Samtalsledare", []),
     ("samtalsledare2", "facilitator", "Fatima Samtalsledare", []),
 ]
+#: the key under which the composition root lists each package's demonstration loader
+DEMO_LOADERS = "demo_loaders"
 DEMO_PASSWORD = "demo-lösenord-2026"  # noqa: S105  (demo only, printed on load)
 
 
@@ -41,7 +44,7 @@ def load(seed: int) -> None:
         if auth.find_user(db, username) is None:
             auth.create_user(db, username, DEMO_PASSWORD, role, name, districts)
     db.flush()
-    for loader in _package_loaders():
+    for loader in current_app.extensions[DEMO_LOADERS]():
         loader(db, rng)
     db.commit()
     click.echo("Demo data loaded.")
@@ -54,18 +57,3 @@ def _print_logins() -> None:
         scope = f" ({', '.join(districts)})" if districts else ""
         click.echo(f"  {username:20} {DEMO_PASSWORD}   {role}{scope}")
 
-
-def _package_loaders():
-    """Each domain package may offer ``demo.load(db, rng)``; they run in dependency order."""
-    import importlib
-
-    loaders = []
-    for name in ("survey.demo", "cafe.demo", "steering.demo"):
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        loaders.append(module.load)
-    return loaders

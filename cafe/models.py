@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.auth import User, utcnow
 from core.db import Base
+from core.i18n import bilingual
 from core.org import DevelopmentArea, District, StaffRole
 
 DRAFT, OPEN, CLOSED = "draft", "open", "closed"
@@ -140,10 +141,9 @@ class Round(Base):
         """A round without a set question: the table talks freely."""
         return not (self.question_sv or self.question_en)
 
-    def question(self, language: str) -> str:
-        if language == "en":
-            return self.question_en or self.question_sv
-        return self.question_sv or self.question_en
+    def question(self, language: str | None = None) -> str:
+        """The question in ``language`` (the active locale by default), else in the other."""
+        return bilingual(self.question_sv, self.question_en, language) or self.question_en
 
 
 class CafeTable(Base):

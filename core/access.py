@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
-from flask import Flask, abort, g, redirect, request, url_for
+from flask import Flask, Response, abort, current_app, g, jsonify, redirect, request, url_for
 
 ADMIN = "admin"
 CENTRAL = "central"
@@ -22,6 +22,11 @@ STEERING_ROLES = (CENTRAL, LOCAL)
 
 PUBLIC = "public"
 AUTHENTICATED = "authenticated"
+#: scripts with a personal API token; declared beside PUBLIC: no login redirect, since a
+#: script has no session to be sent back with
+TOKEN = "token"  # noqa: S105  (an audience name, not a secret)
+#: where the application keeps its ``(raw token) -> user or None`` lookup (``core.auth``)
+TOKEN_LOOKUP = "access.token_user"  # noqa: S105  (an extension key)
 
 
 def _declare(view: Callable[..., Any], audience: tuple[str, ...]) -> None:
@@ -65,6 +70,50 @@ def requires(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
             return view(*args, **kwargs)
 
         _declare(wrapped, tuple(sorted(allowed)))
+        return wrapped
+
+    return decorator
+
+
+def _unauthorized(detail: str) -> Response:
+    response = jsonify(error="unauthorized", detail=detail)
+    response.status_code = 401
+    response.headers["WWW-Authenticate"] = 'Bearer realm="medarbetardialog"'
+    return response
+
+
+def _token_user() -> tuple[Any, str]:
+    """The user of the request's ``Authorization: Bearer`` token, or None and why not."""
+    scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None, "Send Authorization: Bearer <token>."
+    user = current_app.extensions[TOKEN_LOOKUP](token.strip())
+    if user is None:
+        return None, "The token is unknown or revoked."
+    return user, ""
+
+
+def requires_token(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Scripts sending a personal API token of a user holding one of ``roles``: 401 (JSON)
+    without a valid token, whatever the session, and 403 for another role. The token's user
+    is put on ``g.user``, so district scoping and the disclosure gate are those of the pages."""
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles {unknown}")
+    allowed = frozenset(roles)
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            user, problem = _token_user()
+            if user is None:
+                return _unauthorized(problem)
+            g.user = user
+            if user.role not in allowed:
+                abort(403)
+            return view(*args, **kwargs)
+
+        _declare(wrapped, (PUBLIC, TOKEN))
         return wrapped
 
     return decorator

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from flask import Flask, current_app, g, has_app_context, session
 from flask_login import LoginManager, login_user, logout_user
@@ -31,7 +32,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from core import throttle
-from core.access import ALL_DISTRICT_ROLES, LOCAL, ROLES
+from core.access import ALL_DISTRICT_ROLES, LOCAL, ROLES, TOKEN_LOOKUP
 from core.db import Base, get_session
 from core.org import District
 
@@ -198,16 +199,15 @@ def deactivate(db: Session, user: User) -> None:
     db.flush()
 
 
-_dummy_hashes: dict[str, str] = {}
-
-
 def _dummy_hash() -> str:
     """A hash of a random password made with the configured method, checked for user names
     that do not exist, so that they take as long as a wrong password."""
-    method = hash_method()
-    if method not in _dummy_hashes:
-        _dummy_hashes[method] = generate_password_hash(secrets.token_urlsafe(16), method=method)
-    return _dummy_hashes[method]
+    return _random_password_hash(hash_method())
+
+
+@lru_cache(maxsize=8)
+def _random_password_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
 
 
 def authenticate(db: Session, username: str, password: str) -> User | None:
@@ -281,6 +281,7 @@ def load_logged_in_user() -> None:
 
 def init_app(app: Flask) -> None:
     login_manager.init_app(app, add_context_processor=False)
+    app.extensions[TOKEN_LOOKUP] = lambda raw: user_for_token(get_session(), raw)
     app.before_request(load_logged_in_user)
 
     @app.context_processor

@@ -4,6 +4,7 @@ header switch (a cookie), then the browser's Accept-Language."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any, TypeVar
 
 from flask import Blueprint, Flask, current_app, has_request_context, redirect, request
 from flask_babel import (
@@ -25,6 +26,34 @@ LANGUAGE_NAMES = {"sv": "Svenska", "en": "English"}
 
 babel = Babel()
 bp = Blueprint("i18n", __name__)
+
+Text = TypeVar("Text")
+
+
+def current_language() -> str:
+    """The language of the active locale; Swedish outside a request or app context."""
+    try:
+        locale = get_locale()
+    except (RuntimeError, AttributeError):
+        return "sv"
+    return locale.language if locale is not None else "sv"
+
+
+def bilingual(sv: Text, en: Text, language: str | None = None) -> Text:
+    """The English text in English when there is one, otherwise the Swedish text: Swedish
+    is the language every text is written in first. ``language`` defaults to the active
+    locale."""
+    return en if en and (language or current_language()) == "en" else sv
+
+
+def localized(name: str) -> property:
+    """A read-only property for the columns ``<name>_sv`` and ``<name>_en``: their text in
+    the active locale (see :func:`bilingual`), never None."""
+
+    def getter(self: Any) -> str:
+        return bilingual(getattr(self, f"{name}_sv", ""), getattr(self, f"{name}_en", "")) or ""
+
+    return property(getter)
 
 
 def select_locale() -> str:
@@ -89,3 +118,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = fmt_date
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["bilingual"] = bilingual

@@ -18,6 +18,8 @@ no page (404), not a query the database refuses.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, request
@@ -127,11 +129,10 @@ class DatabaseIntConverter(IntegerConverter):
                          MAX_DATABASE_INTEGER if max is None else max, signed)
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, render_error: Callable[[int, str], Any]) -> None:
     """Refuse a path or query string with control characters before any view reads it:
-    400 with the reason (JSON under /api/). Must run before any ``<int:…>`` rule is added."""
-    from core.web import render_error
-
+    400 with the reason, made by ``render_error`` (JSON under /api/). Must run before any
+    ``<int:…>`` rule is added."""
     app.url_map.converters["int"] = DatabaseIntConverter
 
     @app.before_request

@@ -4,7 +4,6 @@ English names, editable by an administrator."""
 
 from __future__ import annotations
 
-from flask_babel import get_locale
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -17,6 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from core.db import Base
+from core.i18n import localized
 
 
 class Named:
@@ -28,13 +28,7 @@ class Named:
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
-    @property
-    def name(self) -> str:
-        try:
-            lang = get_locale().language
-        except (RuntimeError, AttributeError):
-            lang = "sv"
-        return self.name_en if lang == "en" and self.name_en else self.name_sv
+    name = localized("name")
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.code}>"

@@ -1,13 +1,12 @@
 """The organisation kinds an administrator edits, and their CSV import and export.
 
 An import is all or nothing: every row is validated first and, on any problem, the line, the
-column and the reason are reported and nothing is written. Otherwise rows are upserted by
+column and the reason are reported (``core.csvfile``, the reader of every import) and nothing
+is written. Otherwise rows are upserted by
 code (dimension values by dimension and code) and the counts are reported."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 
@@ -18,6 +17,7 @@ from flask_babel import LazyString, force_locale
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.csvfile import CsvRefused, Problem, read_csv
 from core.db import get_session
 from core.i18n import _, _l
 from core.inputs import clean_text, control_character_problem
@@ -78,19 +78,6 @@ KINDS: dict[str, OrgKind] = {
 
 
 @dataclass
-class Problem:
-    line: int  #: 0 for the file as a whole
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        if not self.line:
-            return self.message
-        return _("line %(line)d, column %(column)s: %(message)s", line=self.line,
-                 column=self.column or "–", message=self.message)
-
-
-@dataclass
 class ImportResult:
     created: int = 0
     updated: int = 0
@@ -109,127 +96,67 @@ def code_problem(code: str) -> str | None:
     return None
 
 
-class NotText(ValueError):
-    """An uploaded file that is neither UTF-8 nor Windows-1252 text; ``line`` is where."""
-
-    def __init__(self, line: int) -> None:
-        super().__init__(f"not UTF-8 or Windows-1252 text at line {line}")
-        self.line = line
+def _problem(line: int, column: str, message: str, header: list[str]) -> Problem:
+    """A problem of the column named ``column`` (its position when the header has it)."""
+    position = header.index(column) + 1 if column in header else 0
+    return Problem(line, position, message, column)
 
 
-def not_text_message() -> str:
-    return _("The file is neither UTF-8 nor Windows-1252 text. In Excel, choose “Save as” "
-             "and the file type “CSV UTF-8 (comma delimited) (*.csv)”, then upload that file.")
-
-
-def decode_csv(data: bytes) -> str:
-    """The text of an uploaded CSV file: UTF-8 (with or without a byte order mark, Excel's
-    "CSV UTF-8"), else Windows-1252, which is what Excel's plain "CSV (semicolon
-    delimited)" is on a Swedish Windows. Raises ``NotText`` for anything else (bytes
-    Windows-1252 does not define, or NUL bytes in a file that is not UTF-8, as in UTF-16
-    "Unicode text"); control characters in UTF-8 text are the cells' checks to report."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as not_utf8:
-        where = data[: not_utf8.start].count(b"\n") + 1
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            raise NotText(where) from exc
-        if "\x00" in text:
-            raise NotText(where) from not_utf8
-    return text
-
-
-def decode(data: bytes | str) -> tuple[str | None, Problem | None]:
-    if isinstance(data, str):  # text as the export writes it: a byte order mark first
-        return data.removeprefix(BYTE_ORDER_MARK), None
-    try:
-        return decode_csv(data), None
-    except NotText as exc:
-        return None, Problem(exc.line, "", not_text_message())
-
-
-class UnreadableCsv(ValueError):
-    def __init__(self, line: int) -> None:
-        super().__init__(f"unreadable CSV at line {line}")
-        self.line = line
-
-
-class TooManyRows(ValueError):
-    def __init__(self, line: int) -> None:
-        super().__init__(f"too many rows at line {line}")
-        self.line = line
-
-
-def read_table(text: str, max_rows: int | None = None
-               ) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and (line number, cells) rows; semicolons are accepted as Excel writes them.
-    A cell our export defused (``'=…``) is read as it was before. More than ``max_rows``
-    rows raise TooManyRows, before the rest of the file is read."""
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+def read_table(data: bytes | str, max_rows: int) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header (lower case) and (line, cells) rows of an import file. A cell our export
+    defused (``'=…``) is read as it was before. More than ``max_rows`` rows are refused
+    at the first row beyond, before the rest of the file is read."""
+    table = read_csv(data)
     rows: list[tuple[int, list[str]]] = []
-    line = 0
-    try:
-        header = [h.strip().lower() for h in next(reader, [])]
-        line = reader.line_num
-        for cells in reader:
-            start, line = line + 1, reader.line_num
-            if any(c.strip() for c in cells):
-                if max_rows is not None and len(rows) >= max_rows:
-                    raise TooManyRows(start)
-                rows.append((start, [from_spreadsheet_text(c.strip()) for c in cells]))
-    except csv.Error as exc:  # e.g. a cell beyond the csv module's size limit
-        raise UnreadableCsv(line + 1) from exc
-    return header, rows
+    for line, cells in table.rows():
+        if len(rows) >= max_rows:
+            raise CsvRefused(Problem(line, 0, _(
+                "The file has more than %(n)d rows: at most %(n)d active items of one kind "
+                "are allowed (the setting ORG_MAX_ITEMS).", n=max_rows)))
+        rows.append((line, [from_spreadsheet_text(c.strip()) for c in cells]))
+    return [h.strip().lower() for h in table.header], rows
 
 
-def validate(db: Session, kind: OrgKind, text: str) -> tuple[list[dict], list[Problem]]:
-    """Parse and check every row; returns the rows as dicts (with their line) and problems."""
-    limit = current_app.config["ORG_MAX_ITEMS"]
+def validate(db: Session, kind: OrgKind, data: bytes | str
+             ) -> tuple[list[dict], list[Problem]]:
+    """Read and check every row; returns the rows as dicts (with their line) and problems."""
     try:
-        header, table = read_table(text, max_rows=limit)
-    except UnreadableCsv as exc:
-        return [], [Problem(exc.line, "", _("The file is not a readable CSV file."))]
-    except TooManyRows as exc:
-        return [], [Problem(exc.line, "", _(
-            "The file has more than %(n)d rows: at most %(n)d active items of one kind are "
-            "allowed (the setting ORG_MAX_ITEMS).", n=limit))]
-    problems = [Problem(1, col, _("This column is required.")) for col in
+        header, table = read_table(data, current_app.config["ORG_MAX_ITEMS"])
+    except CsvRefused as refused:
+        return [], [refused.problem]
+    problems = [_problem(1, col, _("This column is required."), header) for col in
                 (*BASE_COLUMNS, *(["dimension"] if kind.extra == "dimension" else []))
                 if col not in header]
-    problems += [Problem(1, col, _("Unknown column; allowed: %(cols)s", cols=", ".join(
-        kind.columns))) for col in header if col not in kind.columns]
+    problems += [_problem(1, col, _("Unknown column; allowed: %(cols)s", cols=", ".join(
+        kind.columns)), header) for col in header if col not in kind.columns]
     if len(set(header)) != len(header):
-        problems.append(Problem(1, "", _("A column name appears twice.")))
+        problems.append(Problem(1, 0, _("A column name appears twice.")))
     if problems:
         return [], problems
     if not table:
-        return [], [Problem(2, "", _("The file has no rows."))]
+        return [], [Problem(2, 0, _("The file has no rows."))]
     dimensions = {d.code: d for d in db.scalars(select(Dimension))}
     rows, seen = [], {}
     for line, cells in table:
         if len(cells) != len(header):
-            problems.append(Problem(line, "", _("Expected %(n)d cells, found %(m)d.",
+            problems.append(Problem(line, 0, _("Expected %(n)d cells, found %(m)d.",
                                                 n=len(header), m=len(cells))))
             continue
         row = dict(zip(header, cells, strict=True))
         row["line"] = line
-        problems += check_row(row, dimensions)
+        problems += check_row(row, dimensions, header)
         key = (row.get("dimension"), row["code"])
         if key in seen:
-            problems.append(Problem(line, "code", _("The code also appears on line %(n)d.",
-                                                    n=seen[key])))
+            problems.append(_problem(line, "code", _("The code also appears on line %(n)d.",
+                                                     n=seen[key]), header))
         seen.setdefault(key, line)
         rows.append(row)
     if not problems and kind.extra == "number":
-        problems += check_numbers(db, rows)
+        problems += check_numbers(db, rows, header)
     return rows, problems
 
 
-def check_row(row: dict, dimensions: dict[str, Dimension]) -> list[Problem]:
+def check_row(row: dict, dimensions: dict[str, Dimension], header: list[str]) -> list[Problem]:
     line, problems = row["line"], []
     for col, value in row.items():
         if col == "line":
@@ -237,32 +164,34 @@ def check_row(row: dict, dimensions: dict[str, Dimension]) -> list[Problem]:
         # a line break in a cell (Alt+Enter in Excel) reads as a space, as on a page;
         # any other control character is refused
         if (why := control_character_problem(value, multiline=True)) is not None:
-            problems.append(Problem(line, col, why))
+            problems.append(_problem(line, col, why, header))
         else:
             row[col] = clean_text(value)
     if problems:
         return problems
     if (why := code_problem(row["code"])) is not None:
-        problems.append(Problem(line, "code", why))
+        problems.append(_problem(line, "code", why, header))
     for col in ("name_sv", "name_en"):
         if not row[col]:
-            problems.append(Problem(line, col, _("A name is required.")))
+            problems.append(_problem(line, col, _("A name is required."), header))
         elif len(row[col]) > NAME_MAX:
-            problems.append(Problem(line, col, _("At most %(n)d characters.", n=NAME_MAX)))
+            problems.append(_problem(line, col, _("At most %(n)d characters.", n=NAME_MAX),
+                                         header))
     for col, minimum in (("sort_order", -100000), ("number", 1)):
         value = row.get(col, "")
         if value and not (re.fullmatch(r"-?\d{1,6}", value) and int(value) >= minimum):
-            problems.append(Problem(line, col, _("Expected a whole number of at least "
-                                                 "%(n)d.", n=minimum)))
+            problems.append(_problem(line, col, _("Expected a whole number of at least "
+                                                  "%(n)d.", n=minimum), header))
     if "is_central" in row and row["is_central"].lower() not in TRUE_WORDS | FALSE_WORDS:
-        problems.append(Problem(line, "is_central", _("Expected yes or no (1 or 0).")))
+        problems.append(_problem(line, "is_central", _("Expected yes or no (1 or 0)."),
+                                 header))
     if "dimension" in row and row["dimension"] not in dimensions:
-        problems.append(Problem(line, "dimension", _("No dimension has the code %(code)s.",
-                                                     code=row["dimension"] or "–")))
+        problems.append(_problem(line, "dimension", _("No dimension has the code %(code)s.",
+                                                      code=row["dimension"] or "–"), header))
     return problems
 
 
-def check_numbers(db: Session, rows: list[dict]) -> list[Problem]:
+def check_numbers(db: Session, rows: list[dict], header: list[str]) -> list[Problem]:
     """Development area numbers stay unique after the import (existing rows included)."""
     final = {a.code: a.number for a in db.scalars(select(DevelopmentArea))}
     line_of = {}
@@ -274,8 +203,9 @@ def check_numbers(db: Session, rows: list[dict]) -> list[Problem]:
     for code, number in final.items():
         holders.setdefault(number, []).append(code)
     return [
-        Problem(line_of[code], "number", _("Number %(n)d is used by %(codes)s as well.",
-                                           n=number, codes=", ".join(sorted(set(codes) - {code}))))
+        _problem(line_of[code], "number", _("Number %(n)d is used by %(codes)s as well.",
+                                            n=number, codes=", ".join(sorted(set(codes) - {code}))),
+                 header)
         for number, codes in holders.items() if len(codes) > 1
         for code in codes if code in line_of
     ]
@@ -313,10 +243,7 @@ def import_csv(db: Session, kind: OrgKind, data: bytes | str) -> ImportResult:
     """Validate everything, then upsert by code; flushes only when there is no problem.
     Problems after the flush (the organisation would grow past a cap) leave the caller to
     roll back, as for any problem."""
-    text, problem = decode(data)
-    if problem is not None:
-        return ImportResult(problems=[problem])
-    rows, problems = validate(db, kind, text)
+    rows, problems = validate(db, kind, data)
     if problems:
         return ImportResult(problems=sorted(problems, key=lambda p: p.line))
     before = organisation_size(db, kind)
@@ -351,7 +278,7 @@ def import_csv(db: Session, kind: OrgKind, data: bytes | str) -> ImportResult:
     db.flush()
     grown = growth_problems(db, kind, before)
     if grown:
-        return ImportResult(problems=[Problem(0, "", message) for message in grown])
+        return ImportResult(problems=[Problem(0, 0, message) for message in grown])
     return result
 
 

@@ -22,8 +22,8 @@ from typing import Any
 
 from babel.numbers import format_decimal, get_decimal_symbol
 from flask import Response
-from flask_babel import get_locale
 
+from core.i18n import current_language
 from core.inputs import clean_text
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -67,11 +67,7 @@ def csv_convention(locale: str | None = None) -> CsvConvention:
     """The convention of ``locale`` (default: the request's language). The list separator
     is a semicolon wherever the decimal sign is a comma (Babel's symbol for the locale)."""
     if locale is None:
-        try:
-            chosen = get_locale()
-        except (RuntimeError, AttributeError):  # outside an application
-            chosen = None
-        locale = chosen.language if chosen is not None else "sv"
+        locale = current_language()
     decimal = get_decimal_symbol(locale)
     return CsvConvention(locale, ";" if decimal == "," else ",", decimal)
 

@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import phonenumbers
 import simplemma
@@ -302,7 +302,11 @@ def tokenize(text: str) -> list[str]:
     return [token.lower() for token in _TOKEN_RE.findall(text)]
 
 
-@cache
+#: distinct words whose base form a process keeps (free texts bring new words without end)
+LEMMAS_KEPT = 50_000
+
+
+@lru_cache(maxsize=LEMMAS_KEPT)
 def lemma(word: str) -> str:
     """The Swedish base form of a lower-cased word ("ärenden" → "ärende", "står" → "stå"),
     from simplemma's dictionary; the word itself when it is not in it."""

@@ -118,6 +118,21 @@ def may_open(endpoint: str) -> bool:
     return bool(audience) and _visible(audience)
 
 
+#: the methods of a page that only shows, one that only acts, and a form
+GET, POST, GET_POST = ("GET",), ("POST",), ("GET", "POST")
+#: (rule, view, methods) of one page
+Route = tuple[str, Callable[..., Any], tuple[str, ...]]
+
+
+def routed_blueprint(name: str, import_name: str, url_prefix: str,
+                     routes: tuple[Route, ...]) -> Blueprint:
+    """A new blueprint (one per application) with every page of ``routes`` added."""
+    bp = Blueprint(name, import_name, url_prefix=url_prefix)
+    for rule, view, methods in routes:
+        bp.add_url_rule(rule, view_func=view, methods=methods)
+    return bp
+
+
 def register_nav(app: Flask, endpoint: str, label: Any, audience: tuple[str, ...], order: int = 50):
     app.extensions.setdefault("nav", []).append(NavItem(endpoint, label, audience, order))
 
@@ -191,7 +206,7 @@ def _driver_operational_errors() -> list[type[Exception]]:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    inputs.init_app(app)
+    inputs.init_app(app, render_error)
     # the home page is wanted under the short name "home"
     app.add_url_rule("/", endpoint="home", view_func=app.view_functions["web.home"])
 

@@ -3,8 +3,6 @@ the read-only JSON API with personal tokens, and the action plan follow-up."""
 
 from __future__ import annotations
 
-import importlib
-
 from flask import Flask
 
 from core.access import ADMIN, CENTRAL, LOCAL
@@ -18,7 +16,14 @@ from steering import (
 
 def init_app(app: Flask) -> None:
     """Blueprints and navigation; the API is exempt from CSRF (GET only, token auth)."""
-    from steering import api, imported_views, token_views, views  # noqa: F401
+    from steering import (
+        api,
+        home,
+        imported_views,  # noqa: F401  (adds the imported results pages to the blueprint)
+        plan_blueprint,
+        token_views,
+        views,
+    )
 
     app.register_blueprint(views.bp)
     app.register_blueprint(token_views.bp)
@@ -27,11 +32,9 @@ def init_app(app: Flask) -> None:
     if csrf is not None:
         csrf.exempt(api.bp)
     register_nav(app, "steering.overview", _l("Results"), (CENTRAL, LOCAL, ADMIN), order=20)
-    from steering import home
-
     register_home_panel(app, HomePanel("steering/_home_steering.html", (CENTRAL, LOCAL),
                                        home.steering_context, order=5))
-    _init_action_plan(app)
+    plan_blueprint.init_plan(app)
     app.jinja_env.globals.setdefault("steering_reason", _reason_text)
     from steering.participation import band
     from steering.tables import range_text
@@ -54,17 +57,6 @@ def counted(texts) -> list[tuple[str, int]]:
 
     counts = Counter(texts)
     return sorted(counts.items(), key=lambda item: -item[1])
-
-
-def _init_action_plan(app: Flask) -> None:
-    """The action plan pages (``steering.plan_views``) register themselves."""
-    try:
-        plan_views = importlib.import_module("steering.plan_views")
-    except ModuleNotFoundError as exc:
-        if exc.name != "steering.plan_views":
-            raise
-        return
-    plan_views.init_plan(app)
 
 
 def _reason_text(reason: str | None) -> str:

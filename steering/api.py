@@ -1,10 +1,8 @@
 """Read-only JSON API under /api/v1 for waves, units, questions, results and ideas.
 
 Authentication is a personal token in ``Authorization: Bearer <token>`` (made on the "API
-tokens" page). The views are declared ``@public`` on purpose: a script has no session, so the
-login redirect of ``login_required``/``requires`` would be wrong for it. Each view instead
-starts with :func:`api_user`, which answers 401 without a valid token and 403 for a role
-that does not see results, and puts the token's user on ``g.user`` so that the district
+tokens" page), checked by ``core.access.requires_token``: 401 without a valid token, 403
+for a role that does not see results, and the token's user on ``g.user`` so that the district
 scoping (``core.access.require_district``: 403 for another district) and the disclosure gate
 are exactly those of the pages. The blueprint is exempt from CSRF: it only answers GET and
 never reads the session cookie. The responses are described in ``steering/openapi.yaml``."""
@@ -13,23 +11,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, g, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 from sqlalchemy import select
 
 from cafe.idea_models import Idea
-from core.access import ALL_DISTRICT_ROLES, LOCAL, public
-from core.auth import User, user_for_token
+from core.access import ALL_DISTRICT_ROLES, LOCAL, public, requires_token
 from core.db import get_session
 from core.org import District, ServiceArea, StaffRole, list_active
 from steering.api_json import overview_json, unit_json, wave_json
 from steering.benchmark import attach_benchmark
 from steering.imported import IMPORTED_TABLES, build_imported_report, imported_waves, may_see
-from steering.imported_views import imported_level, imported_wave
 from steering.overview import build_overview
 from steering.scope import (
     chosen_part,
     chosen_wave,
     district_by_code,
+    imported_level,
+    imported_wave,
     sees_city,
     visible_districts,
 )
@@ -42,28 +40,6 @@ OPENAPI = Path(__file__).with_name("openapi.yaml")
 RESULT_ROLES = ALL_DISTRICT_ROLES | {LOCAL}
 
 
-def _unauthorized(detail: str) -> Response:
-    response = jsonify(error="unauthorized", detail=detail)
-    response.status_code = 401
-    response.headers["WWW-Authenticate"] = 'Bearer realm="medarbetardialog"'
-    return response
-
-
-def api_user() -> User | Response:
-    """The token's user, or the 401 response to return."""
-    header = request.headers.get("Authorization", "")
-    scheme, _sep, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return _unauthorized("Send Authorization: Bearer <token>.")
-    user = user_for_token(get_session(), token.strip())
-    if user is None:
-        return _unauthorized("The token is unknown or revoked.")
-    g.user = user
-    if user.role not in RESULT_ROLES:
-        abort(403)
-    return user
-
-
 @bp.get("/openapi.yaml")
 @public
 def openapi():
@@ -72,22 +48,17 @@ def openapi():
 
 
 @bp.get("/waves")
-@public
+@requires_token(*RESULT_ROLES)
 def waves():
-    user = api_user()
-    if isinstance(user, Response):
-        return user
     from steering.changes import report_waves
 
     return jsonify(waves=[wave_json(w) for w in reversed(report_waves(get_session()))])
 
 
 @bp.get("/units")
-@public
+@requires_token(*RESULT_ROLES)
 def units():
-    user = api_user()
-    if isinstance(user, Response):
-        return user
+    user = g.user
     db = get_session()
 
     def item(row) -> dict:
@@ -99,11 +70,8 @@ def units():
 
 
 @bp.get("/waves/<int:wave_id>/questions")
-@public
+@requires_token(*RESULT_ROLES)
 def questions(wave_id: int):
-    user = api_user()
-    if isinstance(user, Response):
-        return user
     db = get_session()
     wave = chosen_wave(db, wave_id)
     spec = wave_instrument(db, wave)
@@ -115,11 +83,9 @@ def questions(wave_id: int):
 
 
 @bp.get("/waves/<int:wave_id>/overview")
-@public
+@requires_token(*RESULT_ROLES)
 def overview(wave_id: int):
-    user = api_user()
-    if isinstance(user, Response):
-        return user
+    user = g.user
     db = get_session()
     wave = chosen_wave(db, wave_id)
     visible = {d.id for d in visible_districts(db, user)}
@@ -129,13 +95,10 @@ def overview(wave_id: int):
 
 
 @bp.get("/waves/<int:wave_id>/results/<district_code>")
-@public
+@requires_token(*RESULT_ROLES)
 def results(wave_id: int, district_code: str):
     """One unit: a district, or ``?area=<code>`` / ``?role=<code>`` within it;
     ``?benchmark=<wave id>`` adds the comparison with an imported benchmark."""
-    user = api_user()
-    if isinstance(user, Response):
-        return user
     db = get_session()
     district = district_by_code(db, district_code)
     wave = chosen_wave(db, wave_id)
@@ -152,24 +115,18 @@ def _imported_wave_json(wave) -> dict:
 
 
 @bp.get("/imported")
-@public
+@requires_token(*RESULT_ROLES)
 def imported_waves_list():
     """Imported waves (benchmarks; history too for users who see the whole city)."""
-    user = api_user()
-    if isinstance(user, Response):
-        return user
-    whole_city = sees_city(user)
+    whole_city = sees_city(g.user)
     return jsonify(waves=[_imported_wave_json(w) for w in imported_waves(get_session())
                           if may_see(w, whole_city)])
 
 
 @bp.get("/imported/<int:wave_id>")
-@public
+@requires_token(*RESULT_ROLES)
 def imported_results(wave_id: int):
     """One imported wave at a level: ``?by=<dimension code>`` (none: the whole)."""
-    user = api_user()
-    if isinstance(user, Response):
-        return user
     db = get_session()
     wave = imported_wave(db, wave_id)
     dimension = imported_level(wave, request.args.get("by"))
@@ -181,12 +138,10 @@ def imported_results(wave_id: int):
 
 
 @bp.get("/ideas")
-@public
+@requires_token(*RESULT_ROLES)
 def ideas():
     """Routed café ideas of the districts the user sees (``?district=<code>`` for one)."""
-    user = api_user()
-    if isinstance(user, Response):
-        return user
+    user = g.user
     db = get_session()
     stmt = select(Idea).order_by(Idea.created_at.desc(), Idea.id.desc())
     code = request.args.get("district")

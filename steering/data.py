@@ -20,7 +20,6 @@ patterns once per change of the data (a closed wave: once)."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -31,6 +30,7 @@ from flask import current_app, has_request_context, request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.caches import worker_cache
 from core.disclosure import REASON_BELOW_MINIMUM, TOTAL, hierarchy_cells
 from core.disclosure import Unit as FreeTextUnit
 from core.disclosure_engine import RelationSystem, protect
@@ -62,6 +62,7 @@ REASON_WAVE_OPEN = "wave_open"
 RESULTS_CACHE_SIZE = 12
 #: the day of an open wave's participation snapshot turns at midnight in this time zone
 SNAPSHOT_ZONE = ZoneInfo("Europe/Stockholm")
+#: guards the figures a cached WaveResults works out on first use
 _lock = Lock()
 
 Counts = dict[int, int]
@@ -244,23 +245,16 @@ def load_wave(db: Session, wave: Wave, today: date | None = None) -> WaveResults
     day = None if closed else snapshot_day()
     version = _version(db, wave.id) if closed else snapshot_version(db, wave.id, day)
     signature = (wave.id, minimum, closed, day, version)
-    cache: OrderedDict = current_app.extensions.setdefault("steering_results", OrderedDict())
-    with _lock:
-        found = cache.get(signature)
+    cache = worker_cache("steering_results", maxsize=RESULTS_CACHE_SIZE)
+    found = cache.get(signature)
     if found is not None and (wave.results_shown or not closed):
-        with _lock:
-            cache.move_to_end(signature)
         return replace(found, wave=wave)
     stamp = repr(version)
     stored = stored_patterns.read(db, wave.id, minimum, stamp) if closed else None
     results = found or _read_wave(db, wave, minimum, closed, stored, day)
     if closed and (stored is None or not wave.results_shown):
         _record(db, wave, results, stamp, store=stored is None)
-    with _lock:
-        cache[signature] = results
-        cache.move_to_end(signature)
-        while len(cache) > RESULTS_CACHE_SIZE:
-            cache.popitem(last=False)
+    cache.put(signature, results)
     return replace(results, wave=wave)
 
 

@@ -21,6 +21,8 @@ from steering.scope import (
     chosen_wave,
     current_user,
     district_by_code,
+    imported_level,
+    imported_wave,
     sees_city,
     visible_districts,
 )
@@ -42,8 +44,6 @@ def _scope_ids(db: Session) -> set[int] | None:
 def build_table(db: Session, name: str, args: Mapping[str, str]) -> Table:
     """The table ``name`` for the parameters of the page it comes from."""
     if name in IMPORTED_TABLES:
-        from steering.imported_views import imported_level, imported_wave
-
         wave = imported_wave(db, _wave_id(args))
         report = build_imported_report(db, wave, imported_level(wave, args.get("by")))
         return IMPORTED_TABLES[name](report)

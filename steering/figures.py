@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.i18n import bilingual
 from core.stats import (
     IndexScore,
     Moments,
@@ -25,7 +26,6 @@ from core.stats import (
 from steering.data import Key, WaveResults, valid_counts
 from survey.library import INDEXES
 from survey.models import AGREEMENT, CHOICE, NUMBER, SCALE_0_10, YES_NO
-from survey.models.bilingual import current_language
 from survey.spec import InstrumentSpec, QuestionSpec
 
 SCALE_TYPES = (AGREEMENT, SCALE_0_10)
@@ -41,7 +41,7 @@ class IndexDef:
 
     @property
     def name(self) -> str:
-        return self.name_en if current_language() == "en" and self.name_en else self.name_sv
+        return bilingual(self.name_sv, self.name_en)
 
 
 def wave_indexes(spec: InstrumentSpec) -> list[IndexDef]:

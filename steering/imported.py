@@ -12,7 +12,6 @@ published. Figures are read from the counters, never from responses."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -20,6 +19,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.caches import worker_cache
 from core.db import get_session
 from core.disclosure import REASON_COMPLEMENTARY
 from core.i18n import _
@@ -27,7 +27,6 @@ from core.org import Dimension
 from steering.data import (
     Key,
     WaveResults,
-    _lock,
     _record,
     _version,
     city,
@@ -85,15 +84,11 @@ def load_level(db: Session, wave: Wave, dimension: Dimension | None) -> LevelRes
     minimum = int(current_app.config["MIN_GROUP_SIZE"])
     version = _version(db, wave.id)
     signature = ("imported", wave.id, dimension.id if dimension else None, minimum, version)
-    cache: OrderedDict = current_app.extensions.setdefault("steering_imported", OrderedDict())
-    with _lock:
-        found = cache.get(signature)
+    cache = worker_cache("steering_imported", maxsize=CACHE_SIZE)
+    found = cache.get(signature)
     if found is None:
         found = _read_level(db, wave, dimension, minimum)
-        with _lock:
-            cache[signature] = found
-            while len(cache) > CACHE_SIZE:
-                cache.popitem(last=False)
+        cache.put(signature, found)
     if not wave.results_shown:
         _record(db, wave, found, repr(version), store=False)
     return found

@@ -3,38 +3,13 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import render_template, request
 
 from core.access import CENTRAL, LOCAL, requires
 from core.db import get_session
-from steering.imported import (
-    IMPORTED_TABLES,
-    build_imported_report,
-    chosen_level,
-    imported_waves,
-    may_see,
-)
-from steering.scope import current_user, sees_city
+from steering.imported import IMPORTED_TABLES, build_imported_report, imported_waves, may_see
+from steering.scope import current_user, imported_level, imported_wave, sees_city
 from steering.views import bp
-from survey.models import Wave
-
-
-def imported_wave(db, wave_id: int) -> Wave:
-    """An imported closed wave the user may read: 404 when there is none, 403 when it is
-    history and the user does not see the whole city."""
-    wave = next((w for w in imported_waves(db) if w.id == wave_id), None)
-    if wave is None:
-        abort(404)
-    if not may_see(wave, sees_city(current_user())):
-        abort(403)
-    return wave
-
-
-def imported_level(wave: Wave, code: str | None):
-    try:
-        return chosen_level(wave, code)
-    except LookupError:
-        abort(404)
 
 
 @bp.get("/imported")

@@ -5,24 +5,22 @@ semicolon or tab as separator, as spreadsheets save it) and one figure per line,
 ``farsta,2018H1,turnover,"14,5"``. The district is its code or its Swedish name, the period a
 half-year (``2018H1``), the indicator ``turnover``, ``consultants`` or ``sick-leave`` (or
 the Swedish ``personalomsattning``, ``konsulter``, ``sjukfranvaro``); a value may use a
-decimal comma. Every line is checked before anything is stored: a problem is reported as
-``line L, column C: reason`` and then nothing is written."""
+decimal comma. The file is read by ``core.csvfile`` (UTF-8; another encoding is refused with
+a message saying how to save the file). Every line is checked before anything is stored: a
+problem is reported as ``line L, column C: reason`` and then nothing is written."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from core.csvfile import CsvRefused, Problem, read_csv
 from core.i18n import _
 from core.inputs import control_character_problem
-from core.org_import import NotText, decode_csv, not_text_message
 from steering.plan_indicators import HR, check_value, hr_indicator, parse_half_year, parse_number
 from steering.plan_services import HrRow
 
 HEADER = ("district_code", "period", "indicator", "value")
-DELIMITERS = (",", ";", "\t")
 #: the default of the setting HR_IMPORT_MAX_ROWS
 MAX_LINES = 20000
 
@@ -38,17 +36,14 @@ class ImportResult:
 
 
 def _problem(line: int, column: int, reason: str) -> str:
-    return _("line %(line)d, column %(column)d: %(reason)s", line=line, column=column,
-             reason=reason)
+    return str(Problem(line, column, reason))
 
 
-def _header(first_line: str) -> tuple[str, dict[str, int]] | None:
-    """(delimiter, {column name: index}) when the line is the expected header."""
-    for delimiter in DELIMITERS:
-        names = [c.strip().lower() for c in next(csv.reader([first_line],
-                                                            delimiter=delimiter), [])]
-        if sorted(names) == sorted(HEADER):
-            return delimiter, {name: names.index(name) for name in HEADER}
+def _header(names: list[str]) -> dict[str, int] | None:
+    """{column name: index} when ``names`` are the expected header."""
+    names = [name.strip().lower() for name in names]
+    if sorted(names) == sorted(HEADER):
+        return {name: names.index(name) for name in HEADER}
     return None
 
 
@@ -61,41 +56,33 @@ def parse_hr_csv(raw: bytes, districts: Mapping[str, int],
     ``max_lines`` lines is refused without reading on. Returns the rows to store, or the
     problems (then no rows)."""
     result = ImportResult()
-    try:
-        text = decode_csv(raw)
-    except NotText as exc:
-        result.errors.append(_problem(exc.line, 1, not_text_message()))
-        return result
-    first_line = text.split("\n", 1)[0].strip("\r")
-    found = _header(first_line)
-    if found is None:
-        result.errors.append(_problem(1, 1, _("the first line must be the header %(header)s",
-                                              header=",".join(HEADER))))
-        return result
-    delimiter, columns = found
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    next(reader)
-    seen: dict[tuple[int, str, str], int] = {}
     line = 1
-    for cells in reader:
-        line = reader.line_num
-        if line > max_lines:
-            result.errors.append(_problem(line, 1, _("the file has more than %(n)d lines",
-                                                     n=max_lines)))
-            break
-        if not any(c.strip() for c in cells):
-            continue
-        row = _check_line(line, cells, columns, districts, may_edit, result.errors)
-        if row is None:
-            continue
-        key = (row.district_id, row.period, row.indicator)
-        if key in seen:
-            result.errors.append(_problem(line, columns["district_code"] + 1, _(
-                "the same district, period and indicator as on line %(other)d",
-                other=seen[key])))
-            continue
-        seen[key] = line
-        result.rows.append(row)
+    try:
+        table = read_csv(raw)
+        columns = _header(table.header)
+        if columns is None:
+            result.errors.append(_problem(1, 1, _(
+                "the first line must be the header %(header)s", header=",".join(HEADER))))
+            return result
+        seen: dict[tuple[int, str, str], int] = {}
+        for line, cells in table.rows():
+            if line > max_lines:
+                result.errors.append(_problem(line, 1, _("the file has more than %(n)d lines",
+                                                         n=max_lines)))
+                break
+            row = _check_line(line, cells, columns, districts, may_edit, result.errors)
+            if row is None:
+                continue
+            key = (row.district_id, row.period, row.indicator)
+            if key in seen:
+                result.errors.append(_problem(line, columns["district_code"] + 1, _(
+                    "the same district, period and indicator as on line %(other)d",
+                    other=seen[key])))
+                continue
+            seen[key] = line
+            result.rows.append(row)
+    except CsvRefused as refused:
+        result.errors.append(str(refused.problem))
     if not result.rows and not result.errors:
         result.errors.append(_problem(max(line, 2), 1, _("the file has no figures")))
     if result.errors:

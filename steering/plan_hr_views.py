@@ -1,6 +1,6 @@
-"""HR figure pages of the action plan blueprint: a district's figures with a form for one
-figure, and the CSV import (all rows checked first; nothing is written on any problem).
-A local steering group enters figures for its own districts only."""
+"""HR figure pages of the action plan (``steering.plan_blueprint``): a district's figures
+with a form for one figure, and the CSV import (all rows checked first; nothing is written
+on any problem). A local steering group enters figures for its own districts only."""
 
 from __future__ import annotations
 
@@ -16,13 +16,12 @@ from steering.plan_indicators import HR, HR_INDICATORS, check_value, parse_half_
 from steering.plan_models import HrFigure
 from steering.plan_queries import hr_figures
 from steering.plan_services import HrRow, delete_hr_figure, store_hr_figures
-from steering.plan_views import bp, district_or_404
+from steering.plan_views import district_or_404
 
 #: how many import problems are listed on the page
 ERRORS_SHOWN = 50
 
 
-@bp.route("/hr/district/<district_code>", methods=["GET", "POST"])
 @requires(LOCAL, CENTRAL)
 def hr_district(district_code: str):
     district = district_or_404(district_code)
@@ -43,7 +42,6 @@ def hr_district(district_code: str):
                            figures=hr_figures(db, district.id), indicators=HR_INDICATORS)
 
 
-@bp.post("/hr/district/<district_code>/<int:hr_figure_id>/delete")
 @requires(LOCAL, CENTRAL)
 def hr_delete(district_code: str, hr_figure_id: int):
     district = district_or_404(district_code)
@@ -80,7 +78,6 @@ def _may_edit(district_id: int) -> bool:
     return district_id in {d.id for d in g.user.districts}
 
 
-@bp.route("/hr/import", methods=["GET", "POST"])
 @requires(LOCAL, CENTRAL)
 def hr_import():
     form = HrImportForm()

@@ -17,9 +17,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from core.i18n import _, _l
+from core.i18n import _, _l, bilingual
 from survey.library import INDEXES
-from survey.models.bilingual import current_language
 
 INDEX, QUESTION, HR = "index", "question", "hr"
 KINDS = (INDEX, QUESTION, HR)
@@ -73,7 +72,7 @@ def index_name(code: str) -> str:
     meta = INDEXES.get(code)
     if not meta:
         return code
-    return meta["name_en"] if current_language() == "en" else meta["name_sv"]
+    return bilingual(meta["name_sv"], meta["name_en"])
 
 
 def default_direction(kind: str, code: str) -> str:

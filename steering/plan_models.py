@@ -23,9 +23,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.auth import User, utcnow
 from core.db import Base
+from core.i18n import localized
 from core.org import DevelopmentArea, District, ServiceArea
 from survey.models import Wave
-from survey.models.bilingual import current_language
 
 
 class SubGoal(Base):
@@ -76,9 +76,7 @@ class SubGoal(Base):
         back_populates="subgoal", cascade="all, delete-orphan",
         order_by=lambda: (ProgressNote.written_on.desc(), ProgressNote.id.desc()))
 
-    @property
-    def title(self) -> str:
-        return self.title_en if current_language() == "en" and self.title_en else self.title_sv
+    title = localized("title")
 
     @property
     def indicator(self) -> str:

@@ -2,23 +2,22 @@
 overview for the central steering group, each district's plan with its sub-goals and their
 progress, and the sub-goal forms. Local steering groups see and edit only their districts
 (``core.access.require_district``); the whole city's plan is the central group's.
-The HR figure pages are in ``steering.plan_hr_views``."""
+The HR figure pages are in ``steering.plan_hr_views``; ``steering.plan_blueprint``
+registers both."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from core.access import ADMIN, ALL_DISTRICT_ROLES, CENTRAL, LOCAL, require_district, requires
+from core.access import ALL_DISTRICT_ROLES, CENTRAL, LOCAL, require_district, requires
 from core.db import get_session
 from core.i18n import _, _l
 from core.org import District, by_code
-from core.web import register_nav
 from steering.plan_forms import NoteForm, SubGoalForm
-from steering.plan_indicators import half_year_label
 from steering.plan_models import ProgressNote, SubGoal
 from steering.plan_progress import BEHIND, NO_DATA, ON_TRACK, REACHED
-from steering.plan_queries import PlanReader, overview, plan_of, reason_text
+from steering.plan_queries import PlanReader, overview, plan_of
 from steering.plan_services import (
     PlanError,
     add_note,
@@ -29,24 +28,12 @@ from steering.plan_services import (
 )
 from steering.plan_subgoal_form import fill_choices, form_input, load_into_form, partial_input
 
-bp = Blueprint("steering_plan", __name__, url_prefix="/action-plan")
-
 STATUS_LABELS = {REACHED: _l("Reached"), ON_TRACK: _l("On track"), BEHIND: _l("Behind"),
                  NO_DATA: _l("No data")}
 
 
 def status_label(status: str) -> str:
     return str(STATUS_LABELS.get(status, status))
-
-
-def init_plan(app: Flask) -> None:
-    """Register the action plan pages, their template helpers and navigation item."""
-    from steering import plan_hr_views  # noqa: F401  (adds the HR figure pages to ``bp``)
-
-    app.register_blueprint(bp)
-    app.jinja_env.globals.update(plan_reason_text=reason_text, plan_status_label=status_label,
-                                 plan_half_year_label=half_year_label)
-    register_nav(app, "steering_plan.index", _l("Action plan"), (CENTRAL, LOCAL, ADMIN), order=24)
 
 
 def visible_districts() -> list[District]:
@@ -91,7 +78,6 @@ def show_errors(form, errors: list[tuple[str, str]]) -> None:
             flash(message, "error")
 
 
-@bp.get("/")
 @requires(LOCAL, CENTRAL)
 def index():
     """The city-wide overview for central users; a local user's own district plan(s)."""
@@ -113,20 +99,17 @@ def _render_plan(district: District | None):
                            goal_count=sum(len(a.rows) for a in areas))
 
 
-@bp.get("/city")
 @requires(CENTRAL)
 def city():
     """The whole city's sub-goals: the central steering group's."""
     return _render_plan(None)
 
 
-@bp.get("/district/<district_code>")
 @requires(LOCAL, CENTRAL)
 def district(district_code: str):
     return _render_plan(district_or_404(district_code))
 
 
-@bp.get("/subgoals/<int:subgoal_id>")
 @requires(LOCAL, CENTRAL)
 def subgoal(subgoal_id: int):
     return _render_goal(goal_or_404(subgoal_id), NoteForm())
@@ -139,7 +122,6 @@ def _render_goal(goal: SubGoal, note_form: NoteForm, status: int = 200):
                            back=plan_url(goal.district_id)), status
 
 
-@bp.route("/subgoals/new", methods=["GET", "POST"])
 @requires(LOCAL, CENTRAL)
 def new_subgoal():
     form = SubGoalForm()
@@ -154,7 +136,6 @@ def new_subgoal():
     return _save(form, None)
 
 
-@bp.route("/subgoals/<int:subgoal_id>/edit", methods=["GET", "POST"])
 @requires(LOCAL, CENTRAL)
 def edit_subgoal(subgoal_id: int):
     goal = goal_or_404(subgoal_id)
@@ -191,7 +172,6 @@ def _save(form: SubGoalForm, goal: SubGoal | None):
                            back=back)
 
 
-@bp.post("/subgoals/<int:subgoal_id>/delete")
 @requires(LOCAL, CENTRAL)
 def remove_subgoal(subgoal_id: int):
     goal = goal_or_404(subgoal_id)
@@ -211,7 +191,6 @@ def remove_subgoal(subgoal_id: int):
     return redirect(back)
 
 
-@bp.post("/subgoals/<int:subgoal_id>/notes")
 @requires(LOCAL, CENTRAL)
 def new_note(subgoal_id: int):
     goal = goal_or_404(subgoal_id)
@@ -230,7 +209,6 @@ def new_note(subgoal_id: int):
     return redirect(url_for("steering_plan.subgoal", subgoal_id=goal.id) + "#notes")
 
 
-@bp.post("/subgoals/<int:subgoal_id>/notes/<int:progress_note_id>/delete")
 @requires(LOCAL, CENTRAL)
 def remove_note(subgoal_id: int, progress_note_id: int):
     goal = goal_or_404(subgoal_id)

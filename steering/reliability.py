@@ -16,7 +16,6 @@ would invite reading noise."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
@@ -25,9 +24,10 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.caches import worker_cache
 from core.i18n import _
 from core.stats_reliability import cronbach_alpha, feldt_interval
-from steering.data import Key, WaveResults, _lock, _version, city, unit_key
+from steering.data import Key, WaveResults, _version, city, unit_key
 from steering.figures import IndexDef, index_figure, wave_indexes
 from steering.tables import COEF, INT, Column, Table, Value
 from survey.models import CANNOT_ANSWER, Answer, Response
@@ -79,15 +79,11 @@ def estimates(db: Session, results: WaveResults, grouping: Grouping, label: Hash
     if not results.closed:
         raise ValueError("results exist only for closed waves")
     signature = (results.wave.id, label, _version(db, results.wave.id))
-    cache: OrderedDict = current_app.extensions.setdefault("steering_alpha", OrderedDict())
-    with _lock:
-        found = cache.get(signature)
+    cache = worker_cache("steering_alpha", maxsize=CACHE_SIZE)
+    found = cache.get(signature)
     if found is None:
         found = _estimate(db, results, grouping)
-        with _lock:
-            cache[signature] = found
-            while len(cache) > CACHE_SIZE:
-                cache.popitem(last=False)
+        cache.put(signature, found)
     return found
 
 

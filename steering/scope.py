@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from core.access import require_district, visible_district_ids
 from core.org import District, ServiceArea, StaffRole, by_code
 from steering.changes import report_waves
+from steering.imported import chosen_level, imported_waves, may_see
 from survey.models import CLOSED, Wave
 
 
@@ -66,3 +67,21 @@ def chosen_part(db: Session) -> tuple[ServiceArea | None, StaffRole | None]:
 
 def current_user():
     return g.get("user")
+
+
+def imported_wave(db, wave_id: int) -> Wave:
+    """An imported closed wave the user may read: 404 when there is none, 403 when it is
+    history and the user does not see the whole city."""
+    wave = next((w for w in imported_waves(db) if w.id == wave_id), None)
+    if wave is None:
+        abort(404)
+    if not may_see(wave, sees_city(current_user())):
+        abort(403)
+    return wave
+
+
+def imported_level(wave: Wave, code: str | None):
+    try:
+        return chosen_level(wave, code)
+    except LookupError:
+        abort(404)

@@ -19,7 +19,7 @@ def init_app(app: Flask) -> None:
     )
     from survey.admin_views import bp as admin_bp
     from survey.cli import survey_cli
-    from survey.editor_views import init_editor
+    from survey.editor_blueprint import init_editor
     from survey.tokens import display_code
     from survey.views import bp, home_panel_context
 

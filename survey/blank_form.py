@@ -12,16 +12,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, render_template
+from flask import render_template
 from markupsafe import Markup
 
+from core.caches import worker_cache
+from core.i18n import current_language
 from survey.catalog import WaveInfo
 from survey.models import Wave
-from survey.models.bilingual import current_language
 from survey.respond import DimensionChoices, OrgChoices
 from survey.spec import InstrumentSpec
 
 TEMPLATE = "survey/_single_fields.html"
+#: how many blank forms (wave and language) a worker keeps
+BLANK_FORMS_KEPT = 256
 
 
 @dataclass(frozen=True)
@@ -45,9 +48,7 @@ def blank_fields(
     dimensions: list[DimensionChoices],
 ) -> Markup:
     """The rendered fields of a blank form of ``wave`` in the current language."""
-    cache: dict[tuple[int, str], _Entry] = current_app.extensions.setdefault(
-        "survey_blank_forms", {}
-    )
+    cache = worker_cache("survey_blank_forms", maxsize=BLANK_FORMS_KEPT)
     key = (wave.id, current_language())
     shape = _shape(wave)
     entry = cache.get(key)
@@ -58,5 +59,5 @@ def blank_fields(
         TEMPLATE, wave=wave, spec=spec, choices=choices, dimensions=dimensions,
         values={}, errors={},
     ))
-    cache[key] = _Entry(spec, choices, shape, html)  # a racing worker thread writes the same
+    cache.put(key, _Entry(spec, choices, shape, html))  # a racing thread writes the same
     return html

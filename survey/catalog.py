@@ -10,12 +10,12 @@ from collections.abc import Collection
 from datetime import date
 from typing import NamedTuple
 
-from flask import current_app
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from core.caches import worker_cache
+from core.i18n import bilingual
 from survey.models import Instrument, Wave, wave_dimension, wave_status
-from survey.models.bilingual import current_language
 from survey.spec import InstrumentSpec, QuestionSpec, instrument_spec
 
 
@@ -41,7 +41,7 @@ class WaveInfo(NamedTuple):
     @property
     def name(self) -> str:
         """The name in the reader's language, as ``Wave.name``."""
-        return self.name_en if current_language() == "en" and self.name_en else self.name_sv
+        return bilingual(self.name_sv, self.name_en)
 
 
 _wave_table = Wave.__table__
@@ -59,14 +59,14 @@ _WAVE_DIMENSIONS = (
 #: how long a worker may reuse a wave's settings on the submission path (its state and
 #: dates are checked again by the statement that stores the response)
 WAVE_INFO_SECONDS = 10.0
+#: how many waves' settings a worker keeps
+WAVES_KEPT = 1024
 
 
 def wave_info(db: Session, wave_id: int, *, max_age: float = 0.0) -> WaveInfo | None:
     """The wave's state and settings: read now, or (``max_age`` > 0) a copy at most that
     many seconds old. Its extra dimensions, fixed at creation, are always cached."""
-    cache: dict[int, tuple[float, WaveInfo]] = current_app.extensions.setdefault(
-        "survey_wave_info", {}
-    )
+    cache = worker_cache("survey_wave_info", maxsize=WAVES_KEPT)
     now = time.monotonic()
     if max_age > 0:
         cached = cache.get(wave_id)
@@ -82,7 +82,7 @@ def wave_info(db: Session, wave_id: int, *, max_age: float = 0.0) -> WaveInfo | 
     else:
         dimension_ids = tuple(connection.execute(_WAVE_DIMENSIONS, {"wave_id": wave_id}).scalars())
     info = WaveInfo(*row, dimension_ids)
-    cache[wave_id] = (now, info)
+    cache.put(wave_id, (now, info))
     return info
 
 

@@ -1,4 +1,4 @@
-"""Question pages of the questionnaire editor (registered on ``survey.editor_views.bp``):
+"""Question pages of the questionnaire editor (registered by ``survey.editor_blueprint``):
 add a question of a chosen type to a section, edit it (also moving it to another section),
 move it up or down, delete it after a confirmation."""
 
@@ -14,7 +14,6 @@ from core.org import DevelopmentArea, list_active
 from survey import editing
 from survey.editor_forms import NO_CHOICE, TYPE_LABELS, QuestionForm
 from survey.editor_views import (
-    bp,
     frozen_redirect,
     instrument_error,
     instrument_or_404,
@@ -75,9 +74,6 @@ def _render(form, instrument, section, question, qtype):
     ), (422 if request.method == "POST" else 200)
 
 
-@bp.route(
-    "/<int:instrument_id>/sections/<int:section_id>/questions/new", methods=["GET", "POST"]
-)
 @requires(ADMIN)
 def new_question(instrument_id: int, section_id: int):
     instrument = instrument_or_404(instrument_id)
@@ -103,7 +99,6 @@ def new_question(instrument_id: int, section_id: int):
     return _render(form, instrument, section, None, qtype)
 
 
-@bp.route("/<int:instrument_id>/questions/<int:question_id>/edit", methods=["GET", "POST"])
 @requires(ADMIN)
 def edit_question(instrument_id: int, question_id: int):
     instrument = instrument_or_404(instrument_id)
@@ -126,7 +121,6 @@ def edit_question(instrument_id: int, question_id: int):
     return _render(form, instrument, question.section, question, qtype)
 
 
-@bp.post("/<int:instrument_id>/questions/<int:question_id>/move")
 @requires(ADMIN)
 def move_question(instrument_id: int, question_id: int):
     db = get_session()
@@ -142,7 +136,6 @@ def move_question(instrument_id: int, question_id: int):
                             _anchor=f"q{question.id}"))
 
 
-@bp.route("/<int:instrument_id>/questions/<int:question_id>/delete", methods=["GET", "POST"])
 @requires(ADMIN)
 def delete_question(instrument_id: int, question_id: int):
     """A confirmation page; the POST deletes the question."""

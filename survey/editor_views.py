@@ -1,13 +1,13 @@
 """The questionnaire editor for administrators: the list of instruments with their versions,
 a new instrument, its details and sections. Question pages are in
-``survey.editor_questions`` on the same blueprint.
+``survey.editor_questions``; ``survey.editor_blueprint`` registers both.
 
 A frozen instrument (used by an opened wave) is shown read-only with one action, "create
 a new version", which copies it (``survey.instruments.new_version``) for editing."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 
 from core.access import ADMIN, requires
 from core.db import get_session
@@ -19,19 +19,10 @@ from survey.instruments import InstrumentError, new_version
 from survey.models import QUESTION_TYPES, Instrument, Section
 from survey.queries import list_instruments
 
-bp = Blueprint("survey_editor", __name__, url_prefix="/survey/admin/instruments")
 FROZEN_MESSAGE = _l(
     "This questionnaire is used by a published wave and can no longer be changed. "
     "Create a new version to make changes."
 )
-
-
-def init_editor(app: Flask) -> None:
-    """Register the editor's pages; they are reached from the survey waves page and the
-    administrator's home page rather than from a navigation item of their own."""
-    from survey import editor_questions  # noqa: F401  (adds the question pages to ``bp``)
-
-    app.register_blueprint(bp)
 
 
 def instrument_or_404(instrument_id: int) -> Instrument:
@@ -60,7 +51,6 @@ def texts_of(form, names) -> dict[str, str]:
     return {name: getattr(form, name).data or "" for name in names}
 
 
-@bp.get("/")
 @requires(ADMIN)
 def instruments():
     db = get_session()
@@ -70,7 +60,6 @@ def instruments():
     )
 
 
-@bp.route("/new", methods=["GET", "POST"])
 @requires(ADMIN)
 def new_instrument():
     db = get_session()
@@ -93,7 +82,6 @@ def new_instrument():
     ), (422 if form.errors else 200)
 
 
-@bp.get("/<int:instrument_id>")
 @requires(ADMIN)
 def instrument(instrument_id: int):
     db = get_session()
@@ -106,7 +94,6 @@ def instrument(instrument_id: int):
     )
 
 
-@bp.route("/<int:instrument_id>/edit", methods=["GET", "POST"])
 @requires(ADMIN)
 def edit_instrument(instrument_id: int):
     db = get_session()
@@ -126,7 +113,6 @@ def edit_instrument(instrument_id: int):
     ), (422 if form.errors else 200)
 
 
-@bp.post("/<int:instrument_id>/new-version")
 @requires(ADMIN)
 def make_new_version(instrument_id: int):
     db = get_session()
@@ -138,7 +124,6 @@ def make_new_version(instrument_id: int):
     return redirect(url_for(".instrument", instrument_id=copy.id))
 
 
-@bp.route("/<int:instrument_id>/sections/new", methods=["GET", "POST"])
 @requires(ADMIN)
 def new_section(instrument_id: int):
     db = get_session()
@@ -157,7 +142,6 @@ def new_section(instrument_id: int):
     ), (422 if form.errors else 200)
 
 
-@bp.route("/<int:instrument_id>/sections/<int:section_id>/edit", methods=["GET", "POST"])
 @requires(ADMIN)
 def edit_section(instrument_id: int, section_id: int):
     db = get_session()
@@ -177,7 +161,6 @@ def edit_section(instrument_id: int, section_id: int):
     ), (422 if form.errors else 200)
 
 
-@bp.post("/<int:instrument_id>/sections/<int:section_id>/move")
 @requires(ADMIN)
 def move_section(instrument_id: int, section_id: int):
     db = get_session()
@@ -192,7 +175,6 @@ def move_section(instrument_id: int, section_id: int):
     return redirect(url_for(".instrument", instrument_id=item.id, _anchor=f"s{section.id}"))
 
 
-@bp.route("/<int:instrument_id>/sections/<int:section_id>/delete", methods=["GET", "POST"])
 @requires(ADMIN)
 def delete_section(instrument_id: int, section_id: int):
     """A confirmation page; the POST deletes the section and its questions."""

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import text
 
 from core.db import get_session
@@ -47,8 +48,9 @@ def _mapping_from_options(questions: tuple[str, ...], instrument: str | None) ->
 
 
 def _report_problems(parsed: ParsedRows) -> None:
-    for problem in parsed.problems.shown:
-        click.echo(str(problem), err=True)
+    with force_locale("en"):
+        for problem in parsed.problems.shown:
+            click.echo(str(problem), err=True)
     hidden = parsed.problems.total - len(parsed.problems.shown)
     if hidden:
         click.echo(f"… and {hidden} more problems ({parsed.problems.total} in all)", err=True)
@@ -79,8 +81,8 @@ def _print_counts(db, result) -> None:
 @click.option("--closes-on", type=click.DateTime(["%Y-%m-%d"]), help="Last day of a new wave.")
 @click.option("--submitted-on", type=click.DateTime(["%Y-%m-%d"]),
               help="Date stored with the responses (default: the wave's last day).")
-@click.option("--delimiter", help="Field separator of the CSV file.")
-@click.option("--encoding", help="Text encoding of the CSV file.")
+@click.option("--delimiter", help="Field separator of the CSV file (default: detected).")
+@click.option("--encoding", help="Text encoding of the CSV file (default: UTF-8).")
 @click.option("--question", "questions", multiple=True, metavar="COLUMN=CODE",
               help="Map a column to a question (without a mapping file; repeatable).")
 @click.option("--points", type=click.IntRange(4, 7), help="Points of every agreement scale.")
@@ -133,12 +135,9 @@ def import_command(csv_file: Path, wave_name, mapping_file, kind, instrument, op
     if csv_file.stat().st_size > config["IMPORT_MAX_BYTES"]:
         too_large = FileTooLarge(config["IMPORT_MAX_BYTES"])
         raise click.ClickException(f"{csv_file}: nothing imported: {too_large}")
-    try:
-        with open(csv_file, encoding=mapping.encoding, newline="") as handle:
-            parsed = read_rows(handle, plan, max_rows=config["SURVEY_IMPORT_MAX_ROWS"])
-    except (UnicodeDecodeError, LookupError) as error:
-        raise click.ClickException(f"{csv_file}: cannot be read as {mapping.encoding}: "
-                                   f"{error}") from None
+    with force_locale("en"):  # the command speaks English, as its other messages
+        parsed = read_rows(csv_file.read_bytes(), plan,
+                           max_rows=config["SURVEY_IMPORT_MAX_ROWS"])
     if parsed.problems.total:
         _report_problems(parsed)
         raise SystemExit(1)

@@ -1,7 +1,7 @@
 """The mapping file of ``flask survey import``: which CSV column is which dimension or
 question, and how raw values become stored ones. TOML, read with the standard library::
 
-    [csv]                       # delimiter = ",", encoding = "utf-8-sig"
+    [csv]                       # delimiter (detected: , ; or tab), encoding (UTF-8)
     ignore = ["", "rownames"]   # columns not imported (header text, or 1-based number)
 
     [wave]                      # name (or --wave), name_en, opens_on, closes_on, submitted_on,
@@ -121,8 +121,8 @@ class ImportMapping:
     submitted_on: date | None = None
     instrument_code: str | None = None
     instrument_texts: dict[str, str] = field(default_factory=dict)
-    delimiter: str = ","
-    encoding: str = "utf-8-sig"
+    delimiter: str | None = None  #: None: detected from the header line
+    encoding: str | None = None  #: None: UTF-8, with or without a byte order mark
     ignore: tuple[Column, ...] = ()
     dimensions: tuple[DimensionSpec, ...] = ()
     questions: tuple[QuestionSpecMap, ...] = ()
@@ -257,8 +257,8 @@ def parse_mapping(data: dict[str, Any]) -> ImportMapping:
         submitted_on=_date("[wave] submitted_on", wave.get("submitted_on")),
         instrument_code=instrument.get("code"),
         instrument_texts={k: v for k, v in instrument.items() if k != "code"},
-        delimiter=csv_table.get("delimiter", ","),
-        encoding=csv_table.get("encoding", "utf-8-sig"),
+        delimiter=csv_table.get("delimiter"),
+        encoding=csv_table.get("encoding"),
         ignore=tuple(_column("[csv] ignore", c) for c in csv_table.get("ignore", [])),
         dimensions=tuple(_dimension(i, t) for i, t in enumerate(data.get("dimension") or (), 1)),
         questions=questions,

@@ -11,28 +11,16 @@ counts from its first line); column numbers start at 1."""
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TextIO
 
+from core.csvfile import CsvRefused, Problem, read_csv
 from survey.import_mapping import Column, DimensionSpec, QuestionSpecMap, ValueSpec
 from survey.import_plan import ImportPlan
 from survey.models import CANNOT_ANSWER, CHOICE
 
 MAX_SHOWN = 20
 Converter = Callable[[str], tuple[object, str | None]]
-
-
-@dataclass(frozen=True)
-class Problem:
-    line: int
-    column: int
-    name: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}, column {self.column} ({self.name}): {self.reason}"
 
 
 @dataclass
@@ -146,46 +134,46 @@ def resolve_columns(header: list[str], plan: ImportPlan, problems: Problems) -> 
     def find(column: Column) -> int | None:
         if isinstance(column, int):
             if column > len(header):
-                problems.add(Problem(1, column, "", f"the file has {len(header)} columns"))
+                problems.add(Problem(1, column, f"the file has {len(header)} columns"))
                 return None
             return column - 1
         found = positions.get(column.strip(), [])
         if len(found) != 1:
             reason = "no such column" if not found else "the header repeats it; use its number"
-            problems.add(Problem(1, (found or [0])[0] + 1, column, reason))
+            problems.add(Problem(1, (found or [0])[0] + 1, reason, column))
             return None
         return found[0]
 
     indexes = [find(s.column) for s in (*mapping.dimensions, *mapping.questions)]
     ignored = {find(column) for column in mapping.ignore}
     for index in sorted(i for i in ignored & set(indexes) if i is not None):
-        problems.add(Problem(1, index + 1, header[index], "both mapped and ignored"))
+        problems.add(Problem(1, index + 1, "both mapped and ignored", header[index]))
     for index, name in enumerate(header):
         if index not in indexes and index not in ignored:
-            problems.add(Problem(1, index + 1, name, "neither mapped nor ignored"))
+            problems.add(Problem(1, index + 1, "neither mapped nor ignored", name))
     return [i if i is not None else -1 for i in indexes]
 
 
-def _records(reader: Iterator[list[str]]) -> Iterable[tuple[int, list[str]]]:
-    """(first line of the record, values), skipping empty lines."""
-    previous = reader.line_num  # type: ignore[attr-defined]
-    for values in reader:
-        first = previous + 1
-        previous = reader.line_num  # type: ignore[attr-defined]
-        if values:
-            yield first, values
-
-
-def read_rows(handle: TextIO, plan: ImportPlan, max_rows: int | None = None) -> ParsedRows:
-    """Check every row of the open CSV file; valid rows are returned only when there is
-    no problem at all. A file of more than ``max_rows`` rows is refused at the first row
-    beyond, without reading on (the setting SURVEY_IMPORT_MAX_ROWS)."""
+def read_rows(data: bytes | str, plan: ImportPlan, max_rows: int | None = None) -> ParsedRows:
+    """Check every row of the CSV file (``core.csvfile``: UTF-8 unless the mapping names
+    an encoding, the delimiter detected unless it names one); valid rows are returned only
+    when there is no problem at all. A file of more than ``max_rows`` rows is refused at the
+    first row beyond, without reading on (the setting SURVEY_IMPORT_MAX_ROWS)."""
     mapping = plan.mapping
-    reader = csv.reader(handle, delimiter=mapping.delimiter)
     problems = Problems()
-    header = next(reader, None)
-    if header is None:
-        problems.add(Problem(1, 1, "", "the file is empty"))
+    try:
+        table = read_csv(data, delimiter=mapping.delimiter, encoding=mapping.encoding)
+        return _check_rows(table.header, table.rows(), plan, problems, max_rows)
+    except CsvRefused as refused:
+        problems.add(refused.problem)
+        return ParsedRows([], problems)
+
+
+def _check_rows(header: list[str], records: Iterator[tuple[int, list[str]]], plan: ImportPlan,
+                problems: Problems, max_rows: int | None) -> ParsedRows:
+    mapping = plan.mapping
+    if not header:
+        problems.add(Problem(1, 1, "the file is empty"))
         return ParsedRows([], problems)
     indexes = resolve_columns(header, plan, problems)
     if problems.total:
@@ -198,22 +186,22 @@ def read_rows(handle: TextIO, plan: ImportPlan, max_rows: int | None = None) -> 
     dimension_count = len(mapping.dimensions)
     width = len(header)
     rows = []
-    for count, (line, values) in enumerate(_records(reader), start=1):
+    for count, (line, values) in enumerate(records, start=1):
         if max_rows is not None and count > max_rows:
-            problems.add(Problem(line, 1, "", f"the file has more than {max_rows:,} rows "
-                                              "(the setting SURVEY_IMPORT_MAX_ROWS)"))
+            problems.add(Problem(line, 0, f"the file has more than {max_rows:,} rows "
+                                          "(the setting SURVEY_IMPORT_MAX_ROWS)"))
             break
         if len(values) != width:
             column = min(len(values), width) + 1
             name = header[column - 1] if column <= width else ""
-            problems.add(Problem(line, column, name, f"the line has {len(values)} values, "
-                                                     f"the header {width}"))
+            problems.add(Problem(line, column, f"the line has {len(values)} values, "
+                                               f"the header {width}", name))
             continue
         parsed = []
         for index, convert in columns:
             value, reason = convert(values[index])
             if reason is not None:
-                problems.add(Problem(line, index + 1, header[index], reason))
+                problems.add(Problem(line, index + 1, reason, header[index]))
             parsed.append(value)
         if not problems.total:
             rows.append((tuple(parsed[:dimension_count]), tuple(parsed[dimension_count:])))

@@ -4,19 +4,17 @@ the messages for waves that are not open."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from threading import Lock
 
-from flask import current_app, url_for
+from flask import url_for
 from sqlalchemy.orm import Session
 from werkzeug.routing import BuildError
 
-from core.i18n import _l
+from core.caches import worker_cache
+from core.i18n import _l, bilingual
 from core.org import Dimension, District, ServiceArea, StaffRole, list_active
 from survey.models import CLOSED, NOT_PUBLISHED, NOT_YET_OPEN, Wave
-from survey.models.bilingual import current_language
 from survey.queries import WaveInfo
 from survey.units import Unit, encode_extra
 
@@ -34,7 +32,7 @@ class Choice:
 
     @property
     def name(self) -> str:
-        return self.name_en if self.name_en and current_language() == "en" else self.name_sv
+        return bilingual(self.name_sv, self.name_en)
 
 
 @dataclass(frozen=True)
@@ -72,15 +70,12 @@ def _choices(rows) -> tuple[Choice, ...]:
     return tuple(Choice(r.id, r.code, r.name_sv, r.name_en or "") for r in rows)
 
 
-_lock = Lock()
-
-
 def org_choices(db: Session) -> OrgChoices:
     """Active districts, service areas, staff roles and dimension values (cached)."""
-    cached = current_app.extensions.get("survey_org_choices")
-    now = time.monotonic()
-    if cached is not None and now - cached[0] < ORG_CACHE_SECONDS:
-        return cached[1]
+    cache = worker_cache("survey_org_choices", maxsize=1, ttl=ORG_CACHE_SECONDS)
+    cached = cache.get("choices")
+    if cached is not None:
+        return cached
     dimensions = {}
     for dim in list_active(db, Dimension):
         values = _choices(v for v in dim.values if v.active)
@@ -93,8 +88,7 @@ def org_choices(db: Session) -> OrgChoices:
         staff_roles=_choices(list_active(db, StaffRole)),
         dimensions=dimensions,
     )
-    with _lock:
-        current_app.extensions["survey_org_choices"] = (now, choices)
+    cache.put("choices", choices)
     return choices
 
 

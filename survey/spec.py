@@ -5,18 +5,13 @@ spec is cached per application (the hot path of a submission reads no question r
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from threading import Lock
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from core.caches import worker_cache
+from core.i18n import bilingual
 from survey.models import AGREEMENT, CANNOT_ANSWER, Instrument, Question, Section
-from survey.models.bilingual import current_language
-
-
-def _pick(sv: str, en: str) -> str:
-    return en if en and current_language() == "en" else sv
 
 
 @dataclass(frozen=True)
@@ -27,7 +22,7 @@ class OptionSpec:
 
     @property
     def label(self) -> str:
-        return _pick(self.label_sv, self.label_en)
+        return bilingual(self.label_sv, self.label_en)
 
 
 @dataclass(frozen=True)
@@ -61,19 +56,19 @@ class QuestionSpec:
 
     @property
     def text(self) -> str:
-        return _pick(self.text_sv, self.text_en)
+        return bilingual(self.text_sv, self.text_en)
 
     @property
     def help(self) -> str:
-        return _pick(self.help_sv, self.help_en)
+        return bilingual(self.help_sv, self.help_en)
 
     @property
     def unit(self) -> str:
-        return _pick(self.unit_sv, self.unit_en)
+        return bilingual(self.unit_sv, self.unit_en)
 
     @property
     def labels(self) -> tuple[str, ...]:
-        return self.labels_en if self.labels_en and current_language() == "en" else self.labels_sv
+        return bilingual(self.labels_sv, self.labels_en)
 
     def score(self, value: int) -> float | None:
         """An agreement answer on 0–100 (1 → 0, top → 100; reversed when reverse-scored),
@@ -96,11 +91,11 @@ class SectionSpec:
 
     @property
     def title(self) -> str:
-        return _pick(self.title_sv, self.title_en)
+        return bilingual(self.title_sv, self.title_en)
 
     @property
     def intro(self) -> str:
-        return _pick(self.intro_sv, self.intro_en)
+        return bilingual(self.intro_sv, self.intro_en)
 
 
 @dataclass(frozen=True)
@@ -117,11 +112,11 @@ class InstrumentSpec:
 
     @property
     def title(self) -> str:
-        return _pick(self.title_sv, self.title_en)
+        return bilingual(self.title_sv, self.title_en)
 
     @property
     def intro(self) -> str:
-        return _pick(self.intro_sv, self.intro_en)
+        return bilingual(self.intro_sv, self.intro_en)
 
     @property
     def questions(self) -> tuple[QuestionSpec, ...]:
@@ -159,12 +154,13 @@ def build_spec(instrument: Instrument) -> InstrumentSpec:
     )
 
 
-_lock = Lock()
+#: how many frozen instruments' specs a worker keeps
+SPECS_KEPT = 256
 
 
 def instrument_spec(db: Session, instrument_id: int) -> InstrumentSpec | None:
-    """The spec of an instrument; frozen instruments are cached for the app's lifetime."""
-    cache: dict[int, InstrumentSpec] = current_app.extensions.setdefault("survey_specs", {})
+    """The spec of an instrument; frozen instruments (which never change) are cached."""
+    cache = worker_cache("survey_specs", maxsize=SPECS_KEPT)
     spec = cache.get(instrument_id)
     if spec is not None:
         return spec
@@ -182,6 +178,5 @@ def instrument_spec(db: Session, instrument_id: int) -> InstrumentSpec | None:
         return None
     spec = build_spec(instrument)
     if instrument.frozen:
-        with _lock:
-            cache[instrument_id] = spec
+        cache.put(instrument_id, spec)
     return spec

@@ -21,8 +21,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base
+from core.i18n import bilingual, localized
 from core.org import DevelopmentArea
-from survey.models.bilingual import localized
 
 # question types
 AGREEMENT = "agreement"  #: agreement scale, 4–7 points (default 5), 1 = disagree
@@ -167,10 +167,7 @@ class Question(Base):
 
     @property
     def labels(self) -> list[str]:
-        from survey.models.bilingual import current_language
-
-        chosen = self.labels_en if current_language() == "en" and self.labels_en else None
-        return list(chosen or self.labels_sv or [])
+        return list(bilingual(self.labels_sv, self.labels_en) or [])
 
     def copy_fields(self) -> dict[str, Any]:
         """The question's own columns, for copying it into a new instrument version."""

@@ -21,8 +21,8 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base
+from core.i18n import bilingual
 from core.org import Dimension, District, ServiceArea, StaffRole
-from survey.models.bilingual import current_language
 from survey.models.instrument import Instrument
 
 OPEN_LINK = "open-link"  #: respondents pick their district, service area and role
@@ -95,9 +95,7 @@ class Wave(Base):
     @hybrid_property
     def name(self) -> str:
         """The name in the reader's language (the Swedish one when there is no English)."""
-        if current_language() == "en" and self.name_en:
-            return self.name_en
-        return self.name_sv
+        return bilingual(self.name_sv, self.name_en)
 
     @name.inplace.expression
     @classmethod

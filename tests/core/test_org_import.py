@@ -15,7 +15,7 @@ def snapshot(db, model) -> list[tuple]:
 
 
 def problems_of(db, kind, text):
-    return [(p.line, p.column) for p in import_csv(db, KINDS[kind], text).problems]
+    return [(p.line, p.name) for p in import_csv(db, KINDS[kind], text).problems]
 
 
 def test_service_areas_upsert_counts(db):
@@ -64,10 +64,13 @@ def test_header_problems(db):
         (1, "dimension")]
 
 
-def test_excels_plain_csv_in_windows_1252_is_read(db):
-    data = "code;name_sv;name_en\nfarsta;Farsta;Farsta\nalvsjo;Älvsjö;Älvsjö\n".encode("cp1252")
+def test_excels_plain_csv_in_windows_1252_is_refused_with_how_to_save_it(db):
+    data = "code;name_sv;name_en\nfarsta;Farsta;Farsta\nnorra;Norrå;North\n".encode("cp1252")
     result = import_csv(db, KINDS["districts"], data)
-    assert result.problems == [] and by_code(db, District, "alvsjo").name_sv == "Älvsjö"
+    assert [(p.line, p.column) for p in result.problems] == [(3, 2)]
+    assert "Windows-1252" in result.problems[0].message
+    assert "CSV UTF-8" in result.problems[0].message
+    assert by_code(db, District, "norra") is None
 
 
 def test_a_file_that_is_not_text_names_the_line_and_how_to_save_it(db):
@@ -75,7 +78,7 @@ def test_a_file_that_is_not_text_names_the_line_and_how_to_save_it(db):
     assert problems_of(db, "districts", data) == [(3, "")]
     unicode_text = "code,name_sv,name_en\nfarsta,Farsta,Farsta\n".encode("utf-16")
     problem = import_csv(db, KINDS["districts"], unicode_text).problems[0]
-    assert "CSV UTF-8" in str(problem.message)
+    assert "CSV UTF-8" in problem.message and "Windows-1252" not in problem.message
 
 
 def test_dimension_values_need_a_known_dimension(db):
@@ -124,7 +127,7 @@ def test_cli_import_success_and_failure(app, db, tmp_path):
     bad.write_text("code,name_sv,name_en\nsolna,Solna,Solna\n,Tom,Empty\n", encoding="utf-8")
     result = runner.invoke(args=["org", "import", "districts", str(bad)])
     assert result.exit_code != 0
-    assert "line 3, column code: A code is required." in result.output
+    assert "line 3, column 1 (code): A code is required." in result.output
     assert "nothing imported" in result.output
     db.expire_all()
     assert by_code(db, District, "solna") is None

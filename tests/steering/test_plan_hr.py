@@ -87,12 +87,15 @@ def test_problems_are_reported_in_swedish_by_default(app):
     assert result.errors == ["rad 2, kolumn 4: ”tolv” är inte ett tal"]
 
 
-def test_windows_1252_files_are_read(app):
+def test_windows_1252_files_are_refused_with_how_to_save_them(app):
+    """As every import (core.csvfile): never a guessed encoding, and nothing is kept."""
     with english(app):
         result = parse("district_code,period,indicator,value\n"
                        "farsta stadsdelsförvaltning,2018H1,sjukfrånvaro,\"6,5\"\n",
                        encoding="cp1252")
-    assert result.errors == [] and result.rows[0].indicator == "sick-leave"
+    assert result.rows == [] and result.errors == [
+        "line 2, column 1: The file is not UTF-8 text: it looks like Windows-1252, as older "
+        "Excel versions save CSV. Save it as “CSV UTF-8” and import it again."]
 
 
 def count(db) -> int:

@@ -231,7 +231,7 @@ def test_row_and_size_caps_refuse_a_file_and_store_nothing(app, db, tmp_path):
     app.config["SURVEY_IMPORT_MAX_ROWS"] = 5
     result = run(app, *base)
     assert result.exit_code == 1
-    assert ("line 7, column 1 (): the file has more than 5 rows (the setting "
+    assert ("line 7, column –: the file has more than 5 rows (the setting "
             "SURVEY_IMPORT_MAX_ROWS)") in result.output
     app.config["SURVEY_IMPORT_MAX_ROWS"] = 6
     app.config["IMPORT_MAX_BYTES"] = 10
