@@ -8,9 +8,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from core import auth
+from core.auth import accounts as auth
 from core.db import get_session
-from core.seed import seed_organisation
+from core.org.seed import seed_organisation
 
 demo_cli = AppGroup("demo", help="Demonstration data.")
 

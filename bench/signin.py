@@ -33,9 +33,9 @@ PASSWORD = "the real password of bench"  # noqa: S105
 def prepare(instance) -> None:
     from sqlalchemy import select
 
-    from core import auth
+    from core.auth import accounts as auth
     from core.db import Base, get_session
-    from core.seed import seed_organisation
+    from core.org.seed import seed_organisation
 
     app = create_app_for(instance)
     with app.app_context():

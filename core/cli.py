@@ -11,8 +11,9 @@ from babel.messages.pofile import read_po, write_po
 from flask import Flask
 from flask.cli import AppGroup
 
-from core import auth, migrate
+from core import migrate
 from core.access import LOCAL, ROLES
+from core.auth import accounts as auth
 from core.db import get_session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -157,7 +158,7 @@ def translate_compile() -> None:
 
 
 def init_app(app: Flask) -> None:
-    from core.org_import import org_cli
+    from core.org.csv_io import org_cli
 
     app.cli.add_command(db_cli)
     app.cli.add_command(users_cli)
