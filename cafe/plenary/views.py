@@ -14,7 +14,7 @@ from cafe.listings import harvest
 from cafe.models import Cafe, MaskedWord, Note
 from cafe.setup import services as setup
 from cafe.setup.services import SetupError
-from cafe.tablet import notes as services
+from cafe.tablet import notes
 from cafe.tablet.notes import NoteError
 from cafe.texts import NOTE_KIND_LABELS
 from core.access import ADMIN, CENTRAL, LOCAL, MODERATOR, requires
@@ -29,10 +29,10 @@ def summary(cafe_id: int):
     cafe = get_or_404(Cafe, cafe_id)
     form = SummaryForm(obj=cafe)
     if form.validate_on_submit():
-        masked = setup.save_summary(db, cafe, form.summary.data or "", services.masked_words(db))
+        masked = setup.save_summary(db, cafe, form.summary.data or "", notes.masked_words(db))
         db.commit()
         flash(_("The summary was saved."), "success")
-        message = services.describe_masking(masked)
+        message = notes.describe_masking(masked)
         if message:
             flash(message, "warning")
         return redirect(url_for("cafe_plenary.summary", cafe_id=cafe.id))
@@ -111,7 +111,7 @@ def masked_words():
     form = MaskedWordForm()
     if form.validate_on_submit():
         try:
-            services.add_masked_word(db, form.word.data)
+            notes.add_masked_word(db, form.word.data)
         except NoteError as error:
             field_error(form, error)
         else:
@@ -134,7 +134,7 @@ def delete_masked_word(word_id: int):
             _("Notes already saved stay masked."),
         )
     db = get_session()
-    services.remove_masked_word(db, entry)
+    notes.remove_masked_word(db, entry)
     db.commit()
     flash(_("The word was removed from the list."), "success")
     return redirect(url_for("cafe_plenary.masked_words"))

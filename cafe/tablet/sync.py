@@ -10,7 +10,7 @@ from flask import current_app, g, jsonify, request, send_file
 from flask_wtf.csrf import generate_csrf
 
 from cafe.models import CafeTable, Note
-from cafe.tablet import notes as services
+from cafe.tablet import notes
 from cafe.tablet.notes import NoteError
 from cafe.tablet.sync_input import parse_note
 from cafe.tablet.views import may_use_table
@@ -50,7 +50,7 @@ def api_save_note(table_id: int):
     db = get_session()
     try:
         data = parse_note(request.get_data(cache=False))
-        result = services.save_note(db, table, data, g.user)
+        result = notes.save_note(db, table, data, g.user)
     except NoteError as error:
         db.rollback()
         return jsonify(error=error.message, field=error.field), error.status
@@ -60,7 +60,7 @@ def api_save_note(table_id: int):
         outcome=result.outcome,
         conflict=result.conflict,
         masked=result.masked,
-        message=services.describe_masking(result.masked),
+        message=notes.describe_masking(result.masked),
     ), (201 if result.created else 200)
 
 

@@ -29,7 +29,7 @@ from cafe.listings import (
 )
 from cafe.models import CafeTable, Note
 from cafe.setup.services import may_change
-from cafe.tablet import notes as services
+from cafe.tablet import notes
 from cafe.tablet.notes import NoteError, NoteInput
 from cafe.texts import NOTE_KIND_LABELS
 from core.access import ADMIN, FACILITATOR, MODERATOR, requires
@@ -120,7 +120,7 @@ def _save_from_form(table: CafeTable, form: NoteForm):
     """Save the plain form's note and commit; None with the problem shown at its field."""
     db = get_session()
     try:
-        result = services.save_note(db, table, _input_from_form(form), g.user)
+        result = notes.save_note(db, table, _input_from_form(form), g.user)
     except (NoteError, ValueError) as error:
         if not isinstance(error, NoteError):
             error = NoteError(_("Choose a round of this café."), "round_id")
@@ -139,7 +139,7 @@ def add_note(table_id: int):
         result = _save_from_form(table, form)
         if result is not None:
             flash(_("The note was saved."), "success")
-            message = services.describe_masking(result.masked)
+            message = notes.describe_masking(result.masked)
             if message:
                 flash(message, "warning")
             position = result.note.round.position
@@ -171,7 +171,7 @@ def edit_note(uuid: str):
                         "edit was kept; the other text is shown under the note."), "warning")
             else:
                 flash(_("The note was saved."), "success")
-            message = services.describe_masking(result.masked)
+            message = notes.describe_masking(result.masked)
             if message:
                 flash(message, "warning")
             return redirect(url_for("cafe_tablet.tablet", table_id=note.table_id,
@@ -189,7 +189,7 @@ def delete_note(uuid: str):
                               note.text)
     db = get_session()
     try:
-        services.delete_note(db, note)
+        notes.delete_note(db, note)
     except NoteError as error:
         flash(error.message, "error")
     else:
@@ -205,7 +205,7 @@ def participants(table_id: int):
     if form.validate_on_submit():
         db = get_session()
         try:
-            services.set_table_participants(db, table, form.participants.data, g.user)
+            notes.set_table_participants(db, table, form.participants.data, g.user)
         except NoteError as error:
             flash(error.message, "error")
         else:

@@ -20,7 +20,7 @@ from wtforms.fields.choices import SelectChoice
 
 from core.access import ADMIN, LOCAL, requires
 from core.admin.forms import ROLE_LABELS, UserCreateForm, UserScopeForm
-from core.auth import accounts as auth
+from core.auth import accounts
 from core.db import get_session
 from core.i18n import _
 from core.org.models import District
@@ -31,8 +31,8 @@ def new_password() -> str:
     return secrets.token_urlsafe(12)
 
 
-def user_or_404(user_id: int) -> auth.User:
-    user = get_session().get(auth.User, user_id)
+def user_or_404(user_id: int) -> accounts.User:
+    user = get_session().get(accounts.User, user_id)
     if user is None:
         abort(404)
     return user
@@ -43,7 +43,7 @@ def _district_choices(form: UserScopeForm) -> None:
     form.districts.choices = [SelectChoice(d.id, d.name) for d in get_session().scalars(stmt)]
 
 
-def _apply_scope(user: auth.User, form: UserScopeForm) -> None:
+def _apply_scope(user: accounts.User, form: UserScopeForm) -> None:
     """Districts matter only for local steering group members; other roles see no scope."""
     user.role = form.role.data
     user.display_name = (form.display_name.data or "").strip() or user.username
@@ -53,7 +53,7 @@ def _apply_scope(user: auth.User, form: UserScopeForm) -> None:
 
 @requires(ADMIN)
 def user_list():
-    stmt = select(auth.User).order_by(auth.User.active.desc(), auth.User.username)
+    stmt = select(accounts.User).order_by(accounts.User.active.desc(), accounts.User.username)
     page = paginate(get_session(), stmt)
     return render_template("admin/users_list.html", page=page, role_labels=ROLE_LABELS)
 
@@ -64,11 +64,11 @@ def user_new():
     _district_choices(form)
     db = get_session()
     if form.validate_on_submit():
-        if auth.find_user(db, form.username.data) is not None:
+        if accounts.find_user(db, form.username.data) is not None:
             form.username.errors.append(_("This user name is taken."))
         else:
             password = new_password()
-            user = auth.User(username=form.username.data, active=True)
+            user = accounts.User(username=form.username.data, active=True)
             user.set_password(password)
             _apply_scope(user, form)
             db.add(user)
@@ -106,7 +106,7 @@ def user_deactivate(user_id: int):
         flash(_("You cannot deactivate your own account."), "error")
         return redirect(cancel)
     if request.method == "POST":
-        auth.deactivate(get_session(), user)
+        accounts.deactivate(get_session(), user)
         get_session().commit()
         flash(_("The account %(name)s is deactivated.", name=user.username), "success")
         return redirect(cancel)
@@ -136,10 +136,10 @@ def user_password(user_id: int):
     user = user_or_404(user_id)
     if request.method == "POST":
         password = new_password()
-        auth.change_password(get_session(), user, password)
+        accounts.change_password(get_session(), user, password)
         get_session().commit()
         if user.id == g.user.id:  # the administrator's own browser stays signed in
-            auth.start_session(user)
+            accounts.start_session(user)
         return render_template("admin/user_password.html", user=user, password=password,
                                created=False)
     return render_template(

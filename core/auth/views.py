@@ -8,7 +8,7 @@ from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_babel import format_timedelta
 
 from core.access import login_required, public
-from core.auth import accounts as auth
+from core.auth import accounts
 from core.auth.throttle import Throttled
 from core.db import get_session
 from core.forms import ChangePasswordForm, LoginForm
@@ -28,14 +28,14 @@ def login():
     if form.validate_on_submit():
         db = get_session()
         try:
-            user = auth.authenticate(db, form.username.data.strip(), form.password.data)
+            user = accounts.authenticate(db, form.username.data.strip(), form.password.data)
         except Throttled as wait:
             form.username.errors.append(too_many_failures(wait))
             status, headers = 429, {"Retry-After": str(wait.wait_seconds)}
         else:
             if user is not None:
                 session.clear()
-                auth.start_session(user)
+                accounts.start_session(user)
                 db.commit()
                 flash(_("Welcome, %(name)s.", name=user.display_name), "success")
                 return redirect(safe_next(request.args.get("next"), url_for("home")))
@@ -46,7 +46,7 @@ def login():
 
 @login_required
 def logout():
-    auth.sign_out(g.user)
+    accounts.sign_out(g.user)
     get_session().commit()
     flash(_("You are signed out."), "info")
     return forget_device_data(redirect(url_for("home")))
@@ -71,7 +71,7 @@ def change_password():
     if form.validate_on_submit():
         user = g.user
         try:
-            confirmed = auth.confirm_password(user, form.current.data)
+            confirmed = accounts.confirm_password(user, form.current.data)
         except Throttled as wait:
             form.current.errors.append(too_many_failures(wait))
             status = 429
@@ -82,10 +82,10 @@ def change_password():
     return render_template("auth/password.html", form=form), status
 
 
-def _password_changed(user: auth.User, password: str):
-    revoked = auth.change_password(get_session(), user, password)
+def _password_changed(user: accounts.User, password: str):
+    revoked = accounts.change_password(get_session(), user, password)
     get_session().commit()
-    auth.start_session(user)  # this browser stays signed in, all others are not
+    accounts.start_session(user)  # this browser stays signed in, all others are not
     flash(_("Your password is changed. You are signed out on every other device."), "success")
     if revoked:
         flash(ngettext("Your API token is revoked.",

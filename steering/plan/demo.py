@@ -17,7 +17,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from core.auth import accounts as auth
+from core.auth import accounts
 from core.demo_dates import story_date, story_year
 from core.org.models import DevelopmentArea, District, ServiceArea, by_code, list_active
 from steering.plan.indicators import CONSULTANTS, HR, SICK_LEAVE, TURNOVER, half_years
@@ -178,7 +178,7 @@ def load(db: Session, rng: random.Random) -> None:
         data.target_value = (round(start + float(target), 1) if isinstance(target, str)
                              else float(target))
         goal = save_subgoal(db, None, data, reader)
-        author = auth.find_user(db, "styrgrupp.farsta" if district_code == "farsta"
+        author = accounts.find_user(db, "styrgrupp.farsta" if district_code == "farsta"
                                 else "styrgrupp.rinkeby" if district_code == "rinkeby-kista"
                                 else "analytiker")
         for months_ago, text in enumerate(reversed(notes)):
