@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 import cafe
 import steering
 import survey
-from core import access, auth, cli, clients, db, i18n, logs, web
-from core.admin_views import bp as admin_bp
-from core.auth_views import bp as auth_bp
+from core import access, cli, clients, db, i18n, logs, web
+from core.admin import blueprint as admin_blueprint
+from core.auth import accounts
+from core.auth import blueprint as auth_blueprint
 
 ROOT = Path(__file__).resolve().parent
 csrf = CSRFProtect()
@@ -43,11 +44,11 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)
-    auth.init_app(app)
+    accounts.init_app(app)
     web.init_app(app)
     cli.init_app(app)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(admin_bp)
+    auth_blueprint.register(app)
+    admin_blueprint.register(app)
     _register_packages(app)
     access.check_all_views_declared(app)
     return app

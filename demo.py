@@ -8,9 +8,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from core import auth
+from core.auth import accounts
 from core.db import get_session
-from core.seed import seed_organisation
+from core.org.seed import seed_organisation
 
 demo_cli = AppGroup("demo", help="Demonstration data.")
 
@@ -34,15 +34,15 @@ DEMO_PASSWORD = "demo-lösenord-2026"  # noqa: S105  (demo only, printed on load
 def load(seed: int) -> None:
     """Fill the database with a demonstration city (idempotent for the organisation)."""
     db = get_session()
-    if auth.find_user(db, DEMO_USERS[0][0]) is not None:
+    if accounts.find_user(db, DEMO_USERS[0][0]) is not None:
         click.echo("Demo data is already loaded.")
         _print_logins()
         return
     rng = random.Random(seed)
     seed_organisation(db)
     for username, role, name, districts in DEMO_USERS:
-        if auth.find_user(db, username) is None:
-            auth.create_user(db, username, DEMO_PASSWORD, role, name, districts)
+        if accounts.find_user(db, username) is None:
+            accounts.create_user(db, username, DEMO_PASSWORD, role, name, districts)
     db.flush()
     for loader in current_app.extensions[DEMO_LOADERS]():
         loader(db, rng)

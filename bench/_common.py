@@ -96,10 +96,10 @@ def prepare_survey(instance: Instance) -> int:
     """Create the schema, the organisation and an open open-link wave of the built-in
     20-question instrument; return the wave id."""
     from core.db import Base, get_session
-    from core.seed import seed_organisation
+    from core.org.seed import seed_organisation
+    from survey.catalog import latest_instrument
     from survey.library import load_library
-    from survey.queries import latest_instrument
-    from survey.waves import create_wave, open_wave
+    from survey.waves.lifecycle import create_wave, open_wave
 
     app = create_app_for(instance)
     with app.app_context():
@@ -122,7 +122,7 @@ def prepare_survey(instance: Instance) -> int:
 
 def unit_codes() -> dict[str, list[str]]:
     """The seeded codes a respondent picks from (district, service area, role)."""
-    from core.seed import DISTRICTS, SERVICE_AREAS, STAFF_ROLES
+    from core.org.seed import DISTRICTS, SERVICE_AREAS, STAFF_ROLES
 
     return {
         "district": [c for c, *_ in DISTRICTS],

@@ -102,20 +102,20 @@ def our_statements(instance, wave_id: int) -> dict[str, int]:
 def our_export(rows: int) -> dict:
     """Store ``rows`` responses through ``survey.services.store_responses`` (batches of
     5,000), close the wave (results exist only for closed waves) and time
-    ``survey.export.write_csv`` of the whole wave into a file, its disclosure pattern
+    ``survey.waves.raw_export.write_csv`` of the whole wave into a file, its disclosure pattern
     included."""
     from datetime import date
 
     from sqlalchemy import select
 
     from core.db import get_session
-    from core.org import District, ServiceArea, StaffRole
-    from survey.export import write_csv
+    from core.org.models import District, ServiceArea, StaffRole
     from survey.models import Wave
     from survey.services import NewResponse, store_responses
     from survey.spec import instrument_spec
     from survey.units import Unit
-    from survey.waves import close_wave
+    from survey.waves.lifecycle import close_wave
+    from survey.waves.raw_export import write_csv
 
     instance = make_instance(prefix="bench-export-")
     try:

@@ -35,8 +35,8 @@ class AnswerPlan:
     @classmethod
     def load(cls, instance, wave_id: int) -> AnswerPlan:
         from core.db import get_session
+        from survey.catalog import wave_instrument
         from survey.models import COUNTED_TYPES, Wave
-        from survey.queries import wave_instrument
 
         app = create_app_for(instance)
         with app.app_context():

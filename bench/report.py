@@ -11,8 +11,8 @@ large set only (20 million rows), to time a plain SQL GROUP BY over them.
 First it times the disclosure patterns of both waves: a closed wave's patterns (one for the
 response counts, one per question) are computed once, when its results are first read, and
 stored in the database. Then it times, with every in-process cache cleared, the functions the
-views call: the overview heatmap (``steering.overview.build_overview``) and a unit report
-(``steering.unit_report.build_unit_report``), prints the ratio of the large to the small
+views call: the overview heatmap (``steering.results.overview.build_overview``) and a unit report
+(``steering.results.unit_report.build_unit_report``), prints the ratio of the large to the small
 report (target: within 1.5x), peak memory (tracemalloc during the reports, and the process's
 max RSS), and how many times faster the report is than the raw GROUP BY.
 
@@ -43,8 +43,8 @@ from sqlalchemy import text  # noqa: E402
 
 from app import create_app  # noqa: E402
 from core.db import Base, get_engine, get_session  # noqa: E402
-from core.org import District, ServiceArea, StaffRole, by_code, list_active  # noqa: E402
-from core.seed import seed_organisation  # noqa: E402
+from core.org.models import District, ServiceArea, StaffRole, by_code, list_active  # noqa: E402
+from core.org.seed import seed_organisation  # noqa: E402
 
 QUESTIONS = 20
 PREVIOUS_WAVE = 1_000
@@ -146,7 +146,7 @@ def _write_raw(db, wave_id, question_ids, pending, ids, day) -> None:
 def build_database(path: Path, size: int, raw: bool):
     """A fresh bench database with a previous wave and the main wave of ``size``."""
     from survey.instruments import create_instrument
-    from survey.waves import close_wave, create_wave, open_wave
+    from survey.waves.lifecycle import close_wave, create_wave, open_wave
 
     app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "bench",
                       "TESTING": True})
@@ -182,7 +182,7 @@ def clear_caches(app) -> None:
 def time_patterns(app) -> float:
     """Seconds to compute and store the disclosure patterns of every wave (what the first
     read of a closed wave's results does, once)."""
-    from steering.data import load_wave
+    from steering.results.data import load_wave
     from survey.models import Wave
 
     clear_caches(app)
@@ -196,8 +196,8 @@ def time_patterns(app) -> float:
 
 def time_reports(app, wave_id: int, repeats: int = 5) -> dict:
     """Median cold timings of the overview and a unit report, and tracemalloc's peak."""
-    from steering.overview import build_overview
-    from steering.unit_report import build_unit_report
+    from steering.results.overview import build_overview
+    from steering.results.unit_report import build_unit_report
     from survey.models import Wave
 
     overview, unit, peak = [], [], 0

@@ -33,20 +33,20 @@ PASSWORD = "the real password of bench"  # noqa: S105
 def prepare(instance) -> None:
     from sqlalchemy import select
 
-    from core import auth
+    from core.auth import accounts
     from core.db import Base, get_session
-    from core.seed import seed_organisation
+    from core.org.seed import seed_organisation
 
     app = create_app_for(instance)
     with app.app_context():
         Base.metadata.create_all(app.extensions["db_engine"])
         db = get_session()
         seed_organisation(db)
-        auth.create_user(db, "analyst", PASSWORD, "central", "Analyst")
-        gone = auth.create_user(db, "former", PASSWORD, "central", "Former analyst")
-        auth.deactivate(db, gone)
+        accounts.create_user(db, "analyst", PASSWORD, "central", "Analyst")
+        gone = accounts.create_user(db, "former", PASSWORD, "central", "Former analyst")
+        accounts.deactivate(db, gone)
         db.commit()
-        hashes = [h.split("$", 1)[0] for h in db.scalars(select(auth.User.password_hash))]
+        hashes = [h.split("$", 1)[0] for h in db.scalars(select(accounts.User.password_hash))]
     app.extensions["db_engine"].dispose()
     print(f"password hashes: {', '.join(sorted(set(hashes)))}")
 

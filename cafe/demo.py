@@ -18,7 +18,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from cafe.demo_texts import ANSWERS, NOTES, QUESTIONS, SUMMARY_LINES
-from cafe.idea_models import (
+from cafe.ideas.models import (
     CONSIDERING,
     DONE,
     IDEA_STATUSES,
@@ -28,7 +28,7 @@ from cafe.idea_models import (
     Idea,
     IdeaStatusChange,
 )
-from cafe.ideas import routing_district
+from cafe.ideas.services import routing_district
 from cafe.models import (
     CLOSED,
     IDEA,
@@ -40,9 +40,9 @@ from cafe.models import (
     Round,
     note_area,
 )
-from core.auth import User
+from core.auth.accounts import User
 from core.demo_dates import story_date
-from core.org import DevelopmentArea, District, StaffRole, by_code
+from core.org.models import DevelopmentArea, District, StaffRole, by_code
 
 #: (date in the story, title suffix, venue, hosting district codes, participants)
 SEASON = [

@@ -26,7 +26,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from cafe.idea_models import IDEA_STATUSES
+from cafe.ideas.models import IDEA_STATUSES
 from cafe.models import NOTE_KINDS
 from cafe.texts import IDEA_STATUS_LABELS, NOTE_KIND_LABELS
 from core.forms import BaseForm

@@ -12,12 +12,12 @@ from flask import g
 from flask_babel import to_user_timezone
 from sqlalchemy import func, select
 
-from cafe.idea_models import NEW, Idea
+from cafe.ideas.models import NEW, Idea
 from cafe.listings import facilitator_tables, ideas_stmt
 from cafe.models import CLOSED, Cafe, CafeTable, cafe_district
 from core.access import visible_district_ids
 from core.db import get_session
-from core.org import District, list_active
+from core.org.models import District, list_active
 
 #: how many items a panel lists before it links to the full page
 SHOWN = 5

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from cafe.idea_models import Idea
+from cafe.ideas.models import Idea
 from cafe.models import IDEA, Cafe, CafeTable, Note, Round, cafe_district
-from core.auth import User
-from core.org import District
+from core.auth.accounts import User
+from core.org.models import District
 
 
 def cafes_stmt(status: str | None = None) -> Select:

@@ -1,6 +1,6 @@
 """Dialogue café models: the event, its hosting districts, expected participants per staff
 role (counts, never names), rounds, tables, the notes facilitators write, their revisions,
-and the word list used to mask names in notes. Ideas live in ``cafe.idea_models``."""
+and the word list used to mask names in notes. Ideas live in ``cafe.ideas.models``."""
 
 from __future__ import annotations
 
@@ -21,10 +21,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.auth import User, utcnow
+from core.auth.accounts import User, utcnow
 from core.db import Base
 from core.i18n import bilingual
-from core.org import DevelopmentArea, District, StaffRole
+from core.org.models import DevelopmentArea, District, StaffRole
 
 DRAFT, OPEN, CLOSED = "draft", "open", "closed"
 STATUSES = (DRAFT, OPEN, CLOSED)

@@ -31,7 +31,7 @@ from datetime import datetime
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from cafe.idea_models import IDEA_STATUSES, Idea
+from cafe.ideas.models import IDEA_STATUSES, Idea
 from cafe.models import (
     IDEA,
     NOTE_KINDS,
@@ -43,7 +43,7 @@ from cafe.models import (
     cafe_district,
     note_area,
 )
-from core.org import DevelopmentArea
+from core.org.models import DevelopmentArea
 from core.text import word_frequencies
 
 

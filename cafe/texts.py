@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cafe.idea_models import CONSIDERING, DONE, NEW, NOT_PURSUED, PLANNED
+from cafe.ideas.models import CONSIDERING, DONE, NEW, NOT_PURSUED, PLANNED
 from cafe.models import CLOSED, CONCERN, DRAFT, IDEA, OBSERVATION, OPEN, QUESTION
 from core.i18n import _l
 

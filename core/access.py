@@ -25,7 +25,7 @@ AUTHENTICATED = "authenticated"
 #: scripts with a personal API token; declared beside PUBLIC: no login redirect, since a
 #: script has no session to be sent back with
 TOKEN = "token"  # noqa: S105  (an audience name, not a secret)
-#: where the application keeps its ``(raw token) -> user or None`` lookup (``core.auth``)
+#: where the application keeps its ``(raw token) -> user or None`` lookup (``core.auth.accounts``)
 TOKEN_LOOKUP = "access.token_user"  # noqa: S105  (an extension key)
 
 

@@ -11,8 +11,9 @@ from babel.messages.pofile import read_po, write_po
 from flask import Flask
 from flask.cli import AppGroup
 
-from core import auth, migrate
+from core import migrate
 from core.access import LOCAL, ROLES
+from core.auth import accounts
 from core.db import get_session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,8 +57,8 @@ def users_create(username, role, display_name, districts, password) -> None:
     generated = password is None
     password = password or secrets.token_urlsafe(12)
     try:
-        auth.create_user(db, username, password, role, display_name, list(districts))
-    except auth.AuthError as exc:
+        accounts.create_user(db, username, password, role, display_name, list(districts))
+    except accounts.AuthError as exc:
         raise click.ClickException(str(exc)) from exc
     db.commit()
     click.echo(f"created {username} ({role})" + (f" password: {password}" if generated else ""))
@@ -69,7 +70,7 @@ def users_list() -> None:
     from sqlalchemy import select
 
     db = get_session()
-    for user in db.scalars(select(auth.User).order_by(auth.User.username)):
+    for user in db.scalars(select(accounts.User).order_by(accounts.User.username)):
         scope = ",".join(d.code for d in user.districts) or "-"
         state = "" if user.active else " (inactive)"
         click.echo(f"{user.username:24} {user.role:12} {scope}{state}")
@@ -82,15 +83,15 @@ def users_list() -> None:
 def users_set_role(username, role, districts) -> None:
     """Change a user's role (and optionally district scope)."""
     db = get_session()
-    user = auth.find_user(db, username)
+    user = accounts.find_user(db, username)
     if user is None:
         raise click.ClickException(f"no user {username!r}")
     _check_scope(role, districts)
     user.role = role
     if districts:
         try:
-            user.districts = auth.districts_by_codes(db, list(districts))
-        except auth.AuthError as exc:
+            user.districts = accounts.districts_by_codes(db, list(districts))
+        except accounts.AuthError as exc:
             raise click.ClickException(str(exc)) from exc
     if role == LOCAL and not user.districts:
         raise click.ClickException("a local steering group member needs --district")
@@ -157,7 +158,7 @@ def translate_compile() -> None:
 
 
 def init_app(app: Flask) -> None:
-    from core.org_import import org_cli
+    from core.org.csv_io import org_cli
 
     app.cli.add_command(db_cli)
     app.cli.add_command(users_cli)

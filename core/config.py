@@ -33,7 +33,7 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     # sign-in throttling: free tries per user name and client, and per client, then waits
-    # from LOGIN_BACKOFF_SECONDS doubling up to LOGIN_WINDOW_SECONDS (see core/throttle.py)
+    # from LOGIN_BACKOFF_SECONDS doubling up to LOGIN_WINDOW_SECONDS (see core/auth/throttle.py)
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_MAX_FAILURES_PER_CLIENT": 30,
     "LOGIN_BACKOFF_SECONDS": 5,

@@ -15,6 +15,7 @@ import uuid
 import weakref
 from typing import Any
 
+import psycopg
 from flask import Flask, current_app, g, request
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
@@ -216,10 +217,6 @@ def _connection_lost(error: BaseException) -> bool:
         if error.connection_invalidated:
             return True
         error = error.orig or error
-    try:
-        import psycopg
-    except ImportError:  # pragma: no cover - psycopg is a dependency
-        return False
     if isinstance(error, psycopg.InterfaceError):
         return True  # "the connection is closed"
     if isinstance(error, psycopg.OperationalError):

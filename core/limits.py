@@ -19,7 +19,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.org import District, ServiceArea, StaffRole
+from core.org.models import District, ServiceArea, StaffRole
 
 
 class ScopeTooLarge(Exception):

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import logging
 import math
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import psycopg
 from flask import Blueprint, Flask, current_app, g, make_response, render_template, request
 from flask_babel import LazyString
 from flask_wtf.csrf import CSRFError
@@ -124,7 +126,7 @@ GET, POST, GET_POST = ("GET",), ("POST",), ("GET", "POST")
 Route = tuple[str, Callable[..., Any], tuple[str, ...]]
 
 
-def routed_blueprint(name: str, import_name: str, url_prefix: str,
+def routed_blueprint(name: str, import_name: str, url_prefix: str | None,
                      routes: tuple[Route, ...]) -> Blueprint:
     """A new blueprint (one per application) with every page of ``routes`` added."""
     bp = Blueprint(name, import_name, url_prefix=url_prefix)
@@ -194,14 +196,7 @@ def _database_unavailable(error: BaseException):
 
 def _driver_operational_errors() -> list[type[Exception]]:
     """The DB-API drivers' "operational" errors (connection lost or refused, database busy)."""
-    import sqlite3
-
-    errors: list[type[Exception]] = [sqlite3.OperationalError]
-    try:
-        import psycopg
-    except ImportError:
-        return errors
-    return [*errors, psycopg.OperationalError, psycopg.InterfaceError]
+    return [sqlite3.OperationalError, psycopg.OperationalError, psycopg.InterfaceError]
 
 
 def init_app(app: Flask) -> None:

@@ -12,7 +12,7 @@ import random
 
 from sqlalchemy.orm import Session
 
-from steering import plan_demo
+from steering.plan import demo as plan_demo
 
 LOADERS = (plan_demo.load,)
 

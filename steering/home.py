@@ -8,10 +8,10 @@ from datetime import date
 from flask import g
 
 from core.db import get_session
-from steering.changes import report_waves
-from steering.plan_progress import BEHIND
-from steering.plan_queries import GoalRow, PlanReader, goals_of
-from steering.scope import visible_districts
+from steering.plan.progress import BEHIND
+from steering.plan.queries import GoalRow, PlanReader, goals_of
+from steering.results.changes import report_waves
+from steering.results.scope import visible_districts
 from survey.models import CLOSED, OPEN
 
 #: how many sub-goals the panel lists before it links to the action plan

@@ -8,10 +8,10 @@ import click
 from flask.cli import AppGroup
 
 from core.db import get_session
-from survey import drafts
+from survey.catalog import list_waves, wave_by_name
 from survey.library import load_library
 from survey.models import Wave
-from survey.queries import list_waves, wave_by_name
+from survey.respond import drafts
 from survey.verify import rollup_differences
 
 survey_cli = AppGroup("survey", help="Surveys: counters, drafts, the built-in library.")

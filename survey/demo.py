@@ -17,14 +17,14 @@ from babel.dates import format_date
 from sqlalchemy.orm import Session
 
 from core.demo_dates import story_date, story_year
-from core.org import Dimension, District, ServiceArea, StaffRole, by_code, list_active
+from core.org.models import Dimension, District, ServiceArea, StaffRole, by_code, list_active
+from survey.catalog import latest_instrument
 from survey.library import load_library
 from survey.models import STATE_CLOSED, Wave
-from survey.queries import latest_instrument
 from survey.services import NewResponse, store_responses
 from survey.spec import build_spec
 from survey.units import Unit, encode_extra
-from survey.waves import create_wave, open_wave
+from survey.waves.lifecycle import create_wave, open_wave
 
 INSTRUMENT = "hme-arbetsbelastning"
 AREA_SIZE = {  # typical staff per district and service area

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from core.db import get_session
+from survey.catalog import waves_with_status
 from survey.models import NOT_PUBLISHED, NOT_YET_OPEN, OPEN, Wave
-from survey.queries import total_responses, waves_with_status
+from survey.queries import total_responses
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,6 @@ def waves_context() -> dict:
     }
 
 
-def answer_context() -> dict:
-    """Surveys open now, for staff who answer one themselves."""
+def open_waves_context() -> dict:
+    """Surveys open now: for visitors, and for staff who answer one themselves."""
     return {"survey_waves": waves_with_status(get_session(), {OPEN}, date.today())}

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.org import DevelopmentArea, by_code
+from core.org.models import DevelopmentArea, by_code
 from survey.models import (
     AGREEMENT,
     CHOICE,

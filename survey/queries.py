@@ -17,7 +17,7 @@ Filters (``district_ids`` …) keep only the listed ids; None means no filter.
 ``dimension_filter`` maps a dimension id to the value ids to keep.
 
 Waves and instruments (``list_waves``, ``wave_by_name``, ``wave_instrument`` …) are read by
-``survey.catalog`` and importable from here too.
+``survey.catalog``.
 """
 
 from __future__ import annotations
@@ -30,19 +30,6 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from survey.catalog import (  # noqa: F401  (waves and instruments: part of the read API)
-    WAVE_INFO_SECONDS,
-    WaveInfo,
-    index_questions,
-    latest_instrument,
-    list_instruments,
-    list_waves,
-    wave_by_name,
-    wave_info,
-    wave_instrument,
-    wave_questions,
-    waves_with_status,
-)
 from survey.models import (
     FreeTextAnswer,
     Headcount,

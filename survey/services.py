@@ -1,13 +1,13 @@
 """Storing responses. ``submit`` is the respondent's path: one transaction that spends the
 one-time submission token, inserts the response, its answers and free text, and bumps the
 counters. It never touches an invitation code: a code is exchanged for an answering
-session earlier, in a transaction of its own (``survey.codes.exchange_code``), so nothing
+session earlier, in a transaction of its own (``survey.waves.codes.exchange_code``), so nothing
 in this transaction was written by that one. ``store_responses`` is the bulk path used by
 ``submit``, the demo and imports: a handful of statements whatever the number of answers
 (executemany for rows, one upsert batch for counters), prepared once per dialect and run on
 the session's connection (``survey.fastsql``). Services flush, never commit.
 
-Answers handed to these functions must already be valid (``survey.answers``): a mapping of
+Answers handed to these functions must already be valid (``survey.respond.answers``): a mapping of
 question id → int (counted types, ``CANNOT_ANSWER`` allowed) or str (free text)."""
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from core.db import dialect_insert, new_uuid
 from core.text import mask_personal_data
+from survey.catalog import WaveInfo
 from survey.fastsql import Prepared
 from survey.models import (
     FREE_TEXT,
@@ -45,8 +46,7 @@ from survey.models import (
     UsedSubmissionToken,
     Wave,
 )
-from survey.queries import WaveInfo
-from survey.spec import InstrumentSpec, instrument_spec
+from survey.spec import InstrumentSpec
 from survey.units import Unit
 
 AnswerValue = int | str
@@ -140,21 +140,22 @@ class NewResponse:
 def submit(
     db: Session,
     wave: Wave | WaveInfo,
+    spec: InstrumentSpec,
     unit: Unit,
     answers: Mapping[int, AnswerValue],
     *,
     token: str | None = None,
     today: date | None = None,
 ) -> str | None:
-    """Store one response; return its id, or None when ``token`` was spent already (a repeat
-    of a form that was stored: nothing more is stored). Raises ``SubmissionRefused`` when the
-    wave is not open (the caller must roll back). ``wave`` may be a cached ``WaveInfo``: with
-    a token, whether the wave is open is checked again by the statement that spends it."""
+    """Store one response to ``wave`` (asking the questionnaire ``spec``, which the page
+    validated the answers against); return its id, or None when ``token`` was spent already
+    (a repeat of a form that was stored: nothing more is stored). Raises ``SubmissionRefused``
+    when the wave is not open (the caller must roll back). ``wave`` may be a cached
+    ``WaveInfo``: with a token, whether the wave is open is checked again by the statement
+    that spends it."""
     today = today or date.today()
     if wave.status(today) != OPEN:
         raise SubmissionRefused(WAVE_NOT_OPEN)
-    spec = instrument_spec(db, wave.instrument_id)
-    assert spec is not None  # noqa: S101  (foreign key)
     # all the work in Python first: the first write takes SQLite's write lock, which is
     # then held only for the statements and the commit
     rows = prepare_rows(wave.id, spec, [NewResponse(unit, answers, today)])

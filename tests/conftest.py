@@ -13,9 +13,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from app import create_app
-from core import auth
+from core.auth import accounts as auth
 from core.db import Base, get_session, make_engine
-from core.seed import seed_organisation
+from core.org.seed import seed_organisation
 
 PASSWORD = "correct horse battery"  # noqa: S105
 

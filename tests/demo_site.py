@@ -26,7 +26,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import make_url, select, text
 
 from app import create_app
-from core.auth import User
+from core.auth.accounts import User
 from core.db import Base, get_session, make_engine
 from demo import DEMO_PASSWORD
 
@@ -169,11 +169,11 @@ def _drop_made() -> None:
 
 def _add_codes_wave(db) -> None:
     """An open invitation-code wave: the demo has only open-link waves."""
-    from core.org import District, ServiceArea, by_code
-    from survey.codes import generate_codes
+    from core.org.models import District, ServiceArea, by_code
+    from survey.catalog import latest_instrument
     from survey.models import INVITATION_CODES
-    from survey.queries import latest_instrument
-    from survey.waves import create_wave, open_wave
+    from survey.waves.codes import generate_codes
+    from survey.waves.lifecycle import create_wave, open_wave
 
     instrument = latest_instrument(db, "hme-arbetsbelastning")
     today = date.today()

@@ -17,7 +17,7 @@ from flask import Flask, url_for
 from sqlalchemy import Table, select
 
 from core.access import ADMIN, AUTHENTICATED, FACILITATOR, LOCAL, PUBLIC, audience_of
-from core.auth import User
+from core.auth.accounts import User
 from core.db import Base, get_session
 
 #: parameters whose table name does not follow from the parameter name
@@ -159,11 +159,11 @@ class UrlFiller:
         if argument in FIXED:
             return FIXED[argument]
         if argument == "kind":
-            from core.org_import import KINDS
+            from core.org.csv_io import KINDS
 
             return next(iter(KINDS))
         if argument == "item_id" and "kind" in chosen:
-            from core.org_import import KINDS
+            from core.org.csv_io import KINDS
 
             model = KINDS[chosen["kind"]].model
             return get_session().scalar(select(model.id).order_by(model.id))

@@ -39,9 +39,9 @@ from core.access import (
     ROLES,
     audience_of,
 )
-from core.auth import User, issue_token
+from core.auth.accounts import User, issue_token
 from core.db import Base, get_session
-from core.org import District
+from core.org.models import District
 from demo import DEMO_PASSWORD
 from tests.conftest import _empty_all_tables
 

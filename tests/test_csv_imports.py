@@ -9,9 +9,9 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from core.csvfile import CsvRefused, Problem, read_csv
-from core.org import District
-from core.org_import import KINDS, import_csv
-from steering.plan_hr_import import parse_hr_csv
+from core.org.csv_io import KINDS, import_csv
+from core.org.models import District
+from steering.plan.hr_import import parse_hr_csv
 from survey.models import Response
 
 WINDOWS_1252 = ("line 2, column 2: The file is not UTF-8 text: it looks like Windows-1252, "

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from core import auth
+from core.auth import accounts as auth
 from core.db import Base, get_session
-from core.org import DevelopmentArea, District, ServiceArea, StaffRole
+from core.org.models import DevelopmentArea, District, ServiceArea, StaffRole
 from demo import DEMO_PASSWORD, DEMO_USERS
 
 

@@ -1,11 +1,13 @@
 """The project's modules import one way: no module imports one that imports it back (at any
 distance, imports inside functions included), and the packages keep their layers: ``core``
 imports no domain package, ``survey`` and ``cafe`` never import each other, and only the
-composition root (``app.py``) imports ``steering``."""
+composition root (``app.py``) imports ``steering``. A route is added to a blueprint only in
+the module that makes the blueprint, so importing a module never adds pages."""
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import numpy as np
@@ -80,8 +82,8 @@ def top(name: str) -> str:
 
 def test_the_graph_sees_the_project():
     graph = import_graph()
-    assert {"app", "demo", "core.db", "survey.models", "steering.views", "cafe.views"} <= set(
-        graph)
+    assert {"app", "demo", "core.db", "survey.models", "steering.results.views",
+            "cafe.tablet.views"} <= set(graph)
     assert {("app", "steering"), ("core.web", "core.i18n")} <= set(edges(graph))
 
 
@@ -105,3 +107,31 @@ def test_packages_keep_their_layers():
         if b == "steering" and a not in ("steering", "app"):
             wrong.append((source, target, "only app.py imports steering"))
     assert wrong == []
+
+
+ROUTE_DECORATOR = re.compile(r"^@(\w+)\.(?:get|post|put|delete|route)\(", re.M)
+
+
+def test_routes_are_added_where_their_blueprint_is_made():
+    elsewhere = []
+    for name, path in project_modules().items():
+        text = path.read_text(encoding="utf-8")
+        for blueprint in set(ROUTE_DECORATOR.findall(text)):
+            if not re.search(rf"^{blueprint} = Blueprint\(", text, re.M):
+                elsewhere.append((name, blueprint))
+    assert elsewhere == []
+
+
+def test_every_page_lives_in_a_feature_with_a_blueprint_module(app):
+    """Each view belongs to a feature subpackage whose ``blueprint`` module registers it (only
+    the kernel's own pages, ``core.web`` and ``core.i18n``, are made where they are)."""
+    kernel = {"core.web", "core.i18n"}
+    stray = []
+    for endpoint, view in app.view_functions.items():
+        module = getattr(view, "__module__", "")
+        if endpoint == "static" or module in kernel:
+            continue
+        package = module.rsplit(".", 1)[0]
+        if package.count(".") != 1 or f"{package}.blueprint" not in project_modules():
+            stray.append((endpoint, module))
+    assert stray == []

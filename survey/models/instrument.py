@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base
 from core.i18n import bilingual, localized
-from core.org import DevelopmentArea
+from core.org.models import DevelopmentArea
 
 # question types
 AGREEMENT = "agreement"  #: agreement scale, 4–7 points (default 5), 1 = disagree

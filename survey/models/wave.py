@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base
 from core.i18n import bilingual
-from core.org import Dimension, District, ServiceArea, StaffRole
+from core.org.models import Dimension, District, ServiceArea, StaffRole
 from survey.models.instrument import Instrument
 
 OPEN_LINK = "open-link"  #: respondents pick their district, service area and role

@@ -29,7 +29,7 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import csr_array, vstack
 
-from core.disclosure import REASON_BELOW_MINIMUM, REASON_COMPLEMENTARY, TOTAL
+from core.disclosure.gate import REASON_BELOW_MINIMUM, REASON_COMPLEMENTARY, TOTAL
 from tests.anonymity.downloads import Figures, Knowledge
 
 INF = np.inf

@@ -11,16 +11,16 @@ from datetime import date, timedelta
 from hypothesis import strategies as st
 from sqlalchemy import select, update
 
-from core.auth import User, issue_token
+from core.auth.accounts import User, issue_token
 from core.db import get_session
-from core.org import Dimension, District, ServiceArea, StaffRole, by_code
-from steering.data import load_wave
+from core.org.models import Dimension, District, ServiceArea, StaffRole, by_code
+from steering.results.data import load_wave
 from survey.instruments import create_instrument
 from survey.models import Instrument
 from survey.services import NewResponse, store_responses
 from survey.spec import build_spec
 from survey.units import Unit, encode_extra
-from survey.waves import close_wave, create_wave, open_wave
+from survey.waves.lifecycle import close_wave, create_wave, open_wave
 from tests.anonymity.attacker import Truth
 
 INSTRUMENT = {

@@ -20,10 +20,10 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from core.db import get_session
-from core.disclosure import TOTAL
-from core.org import District, ServiceArea, StaffRole
+from core.disclosure.gate import TOTAL
+from core.org.models import District, ServiceArea, StaffRole
+from survey.catalog import wave_instrument
 from survey.models import Wave
-from survey.queries import wave_instrument
 
 TABLES = ("questions", "indices", "responses", "participation")
 #: tables whose XLSX is compared with the CSV too (the same rows are written either way)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import random
 
-from core import auth
+from core.auth import accounts as auth
 from core.db import get_session
 
 MINIMUM = 5
@@ -175,7 +175,7 @@ def _truth(app, wave_id: int, level: str) -> dict:
     read from the stored responses."""
     from sqlalchemy import select
 
-    from core.org import Dimension
+    from core.org.models import Dimension
     from survey.models import Answer, Question, Response
     from survey.units import decode_extra
 

@@ -10,12 +10,12 @@ import re
 from datetime import date, timedelta
 
 from core.db import get_session
-from core.org import District, ServiceArea, StaffRole, by_code
+from core.org.models import District, ServiceArea, StaffRole, by_code
 from survey.services import NewResponse, store_responses
 from survey.spec import build_spec
 from survey.tokens import issue_submission_token
 from survey.units import Unit
-from survey.waves import create_wave, open_wave
+from survey.waves.lifecycle import create_wave, open_wave
 from tests.anonymity import cities
 from tests.anonymity.downloads import TABLES, csv_rows
 

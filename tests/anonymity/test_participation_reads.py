@@ -20,7 +20,7 @@ def _switch_organisation(db, districts, areas, roles) -> None:
     """Only the given districts, service areas and staff roles stay active."""
     from sqlalchemy import update
 
-    from core.org import District, ServiceArea, StaffRole
+    from core.org.models import District, ServiceArea, StaffRole
 
     for model, codes in ((District, districts), (ServiceArea, areas), (StaffRole, roles)):
         db.execute(update(model).values(active=False))
@@ -97,11 +97,11 @@ def test_open_wave_read_twice_gives_an_earlier_count_under_five(app, users, logi
     economic aid went from "fewer than 5" to 5 while Farsta went 35 -> 36, so economic aid
     had exactly 4. Now the reader knows only that their own answer arrived; the test solves
     for economic aid's earlier count with everything the reads publish."""
-    from steering import data
+    from steering.results import data
     from survey.services import NewResponse, store_responses
     from survey.spec import build_spec
     from tests.anonymity.cities import token
-    from tests.steering.results_data import Survey, ids
+    from tests.steering.results.survey_data import Survey, ids
 
     areas = ("vuxna-missbruk", "ekonomiskt-bistand", "barn-och-unga")
     cells = {("farsta", 0, 0): 10, ("farsta", 1, 0): 4, ("farsta", 2, 0): 6,
@@ -161,8 +161,8 @@ def test_open_wave_read_twice_gives_an_earlier_count_under_five(app, users, logi
 
 
 def spec_of(db, wave_id: int):
+    from survey.catalog import wave_instrument
     from survey.models import Wave
-    from survey.queries import wave_instrument
 
     return wave_instrument(db, db.get(Wave, wave_id))
 
@@ -178,13 +178,13 @@ def test_reading_before_and_after_the_close_combines_two_patterns(app, users, lo
     hidden, and the district (19) less both gave adult services: 2 people. The reader is
     given that nobody answered on the last day (or that some did, the snapshot then holding
     all but them) and solves for every area with both reads."""
-    from steering import data
+    from steering.results import data
     from survey.models import Wave
     from survey.services import NewResponse, store_responses
     from survey.spec import build_spec
-    from survey.waves import close_wave
+    from survey.waves.lifecycle import close_wave
     from tests.anonymity.cities import token
-    from tests.steering.results_data import Survey, ids
+    from tests.steering.results.survey_data import Survey, ids
 
     districts = ("bromma", "kungsholmen", "farsta")
     areas = ("ekonomiskt-bistand", "barn-och-unga", "vuxna-missbruk")

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 
 from bench._common import Instance, start_app_server, venv_bin
 from bench._load import Browser, hidden_fields
-from core.disclosure import TOTAL
+from core.disclosure.gate import TOTAL
 from tests.anonymity import cities
 from tests.conftest import PASSWORD
 
@@ -62,7 +62,7 @@ def test_every_combination_of_identifying_values_covers_the_minimum(app, login, 
         hidden |= set(reasons)
     with app.app_context():
         from core.db import get_session
-        from core.org import District, ServiceArea, StaffRole, by_code
+        from core.org.models import District, ServiceArea, StaffRole, by_code
 
         db = get_session()
         for district, area, role, *_dims_values in values:

@@ -8,9 +8,9 @@ import re
 import uuid
 from collections import Counter
 
-from cafe import services
+from cafe.tablet import notes as services
 from core.db import get_session
-from core.org import DevelopmentArea, by_code
+from core.org.models import DevelopmentArea, by_code
 from tests.cafe.conftest import make_cafe
 from tests.conftest import sign_in
 
@@ -75,7 +75,7 @@ def test_raw_csv_area_role_crossing_shows_fewer_than_five_valid_answers(app, use
     results withhold: a unit with fewer than 5 valid answers shows nothing). Here the two
     social workers of Farsta's economic aid who answered q3 both chose 1 (the results place
     those answers only between 2 and 4 of Farsta's six 1s)."""
-    from tests.steering.results_data import BASELINE, Survey, ids
+    from tests.steering.results.survey_data import BASELINE, Survey, ids
 
     with app.app_context():
         db = get_session()
@@ -112,7 +112,7 @@ def _switch_organisation(db, districts, areas, roles) -> None:
     """Only the given districts, service areas and staff roles stay active."""
     from sqlalchemy import update
 
-    from core.org import District, ServiceArea, StaffRole
+    from core.org.models import District, ServiceArea, StaffRole
 
     for model, codes in ((District, districts), (ServiceArea, areas), (StaffRole, roles)):
         db.execute(update(model).values(active=False))
@@ -127,7 +127,7 @@ def test_raw_csv_rows_of_hidden_districts_matched_to_published_answers(app, user
     answering q1 = 1 are Farsta's six (Farsta published q1: six 1s; the other blanked
     district has none). Their q3 cells are the three valid answers the results withhold."""
     from tests.anonymity.cities import token
-    from tests.steering.results_data import BASELINE, Survey, ids
+    from tests.steering.results.survey_data import BASELINE, Survey, ids
 
     with app.app_context():
         db = get_session()

@@ -34,7 +34,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from core.db import get_session
-from core.seed import seed_organisation
+from core.org.seed import seed_organisation
 from tests.conftest import _empty_all_tables
 from tests.demo_site import app_for, demo_copy, session_workdir
 

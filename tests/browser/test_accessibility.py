@@ -133,7 +133,7 @@ def open_page(demo_server, browser) -> Iterator[Callable[[str | None, str, str],
 def own_table_in_open_cafe(app) -> int:
     """The facilitator's table at the demo's open café (where the note form is shown)."""
     from cafe.models import Cafe, CafeTable
-    from core.auth import User
+    from core.auth.accounts import User
     from tests.demo_site import ROLE_USERS
 
     with app.app_context():

@@ -14,12 +14,13 @@ import uuid
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from cafe import services, setup
 from cafe.models import Cafe, CafeTable, Note, NoteRevision
-from cafe.services import NoteInput
-from core import auth
+from cafe.setup import services as setup
+from cafe.tablet import notes as services
+from cafe.tablet.notes import NoteInput
+from core.auth import accounts as auth
 from core.db import get_session
-from core.org import DevelopmentArea, by_code
+from core.org.models import DevelopmentArea, by_code
 from tests.browser.conftest import needs_chromium
 from tests.cafe.conftest import make_cafe
 from tests.conftest import PASSWORD

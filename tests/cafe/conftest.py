@@ -8,12 +8,12 @@ from datetime import datetime
 
 import pytest
 
-from cafe import setup
 from cafe.models import OPEN
-from cafe.setup import CafeData, RoundData, TableData
-from core import auth
+from cafe.setup import services as setup
+from cafe.setup.services import CafeData, RoundData, TableData
+from core.auth import accounts as auth
 from core.db import get_session
-from core.org import DevelopmentArea, District, StaffRole, by_code
+from core.org.models import DevelopmentArea, District, StaffRole, by_code
 from tests.conftest import PASSWORD
 
 

@@ -12,12 +12,12 @@ from sqlalchemy import func, select
 
 import cafe.demo
 from app import create_app
-from cafe.idea_models import IDEA_STATUSES, Idea, IdeaStatusChange
+from cafe.ideas.models import IDEA_STATUSES, Idea, IdeaStatusChange
 from cafe.models import CLOSED, Cafe, CafeTable, Note
-from core import auth
+from core.auth import accounts as auth
 from core.db import Base, get_session
 from core.demo_dates import story_year
-from core.seed import seed_organisation
+from core.org.seed import seed_organisation
 from core.text import mask_personal_data
 from demo import DEMO_PASSWORD, DEMO_USERS
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from core.cli import extract_messages
 from core.db import get_session
-from core.org import District
+from core.org.models import District
 from tests.conftest import ROOT, sign_in
 
 CATALOGUES = {lang: ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po"

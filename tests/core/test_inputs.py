@@ -109,7 +109,7 @@ def test_every_form_of_the_application_uses_the_base_form(app):
     outside = [f"{c.__module__}.{c.__qualname__}" for c in forms
                if not issubclass(c, BaseForm | BaseSubForm)]
     assert not outside, f"forms without the input policy: {outside}"
-    nested = [c for c in forms if inspect.getmodule(c).__name__ == "survey.editor_forms"]
+    nested = [c for c in forms if inspect.getmodule(c).__name__ == "survey.editor.forms"]
     assert any(issubclass(c, BaseSubForm) for c in nested)
 
 

@@ -10,10 +10,10 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from core.disclosure_engine import MAX_CELLS, RelationSystem
+from core.disclosure.engine import MAX_CELLS, RelationSystem
 from core.limits import ScopeTooLarge, organisation_units, results_units
-from core.org import ServiceArea, StaffRole
-from core.org_import import KINDS, import_csv
+from core.org.csv_io import KINDS, import_csv
+from core.org.models import ServiceArea, StaffRole
 
 #: the seeded organisation: 14 districts (and 2 central administrations), 6 areas, 4 roles
 SEEDED_UNITS = results_units(14, 6, 4)

@@ -56,7 +56,7 @@ def api_headers(fuzz_site) -> dict[str, str]:
     """A central analyst's personal API token, for the JSON API."""
     from sqlalchemy import select
 
-    from core.auth import User, issue_token
+    from core.auth.accounts import User, issue_token
 
     with fuzz_site.app_context():
         db = get_session()

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from core.auth import User
+from core.auth.accounts import User
 from core.db import get_session
 from tests.demo_site import sign_in
 from tests.fuzz.strategies import JSON_BODIES, MARKUP, form_body, markup_sent

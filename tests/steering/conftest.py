@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 
 from core.db import get_session
-from tests.steering.results_data import BASELINE, FOLLOW_UP, Survey, ids
+from tests.steering.results.survey_data import BASELINE, FOLLOW_UP, Survey, ids
 
 TEXTS = ["Mer handledning och färre ärenden.", "Bättre introduktion för nya kollegor.",
          "Ring mig på 070-123 45 67 om detta.", "Färre ärenden, mer tid för klienterna."]

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.org import Dimension, District, ServiceArea, StaffRole, by_code
+from core.org.models import Dimension, District, ServiceArea, StaffRole, by_code
 from survey.instruments import create_instrument
 from survey.models import (
     Answer,
@@ -18,7 +18,7 @@ from survey.models import (
     Rollup,
     Wave,
 )
-from survey.waves import create_wave, open_wave
+from survey.waves.lifecycle import create_wave, open_wave
 
 DEFINITION = {
     "code": "test",

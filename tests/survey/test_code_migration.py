@@ -11,7 +11,7 @@ from sqlalchemy import text
 from app import create_app
 from core import migrate
 from core.db import get_session, make_engine
-from survey.drafts import find_draft
+from survey.respond.drafts import find_draft
 from tests.core.test_migrations import all_models_registered, empty_database
 
 ROWS = [

@@ -8,10 +8,10 @@ import threading
 
 from sqlalchemy import select
 
-from core.org import District, by_code
-from survey.codes import generate_codes
+from core.org.models import District, by_code
 from survey.models import INVITATION_CODES, InvitationCode
 from survey.tokens import issue_submission_token
+from survey.waves.codes import generate_codes
 from tests.survey.helpers import counts, make_wave, valid_form
 
 ROUNDS = 4

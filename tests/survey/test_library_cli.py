@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select, update
 
-from core.org import ServiceArea, by_code
-from survey import queries
+from core.org.models import ServiceArea, by_code
+from survey import catalog, queries
 from survey.library import HME, LIBRARY, load_library
 from survey.models import ResumeDraft, Rollup, Wave
 from survey.spec import build_spec
@@ -61,7 +61,7 @@ def test_demo_waves(app, db):
 
     demo.load(db, random.Random(2017))
     db.commit()
-    waves = {w.name: w for w in queries.list_waves(db)}
+    waves = {w.name: w for w in catalog.list_waves(db)}
     base, follow = waves[demo.autumn_wave_name(2017)], waves[demo.autumn_wave_name(2018)]
     for wave in (base, follow):
         assert wave.status(date.today()) == "closed" and wave.closes_on < date.today()
@@ -73,7 +73,7 @@ def test_demo_waves(app, db):
     # cells under the minimum group size exist, and economic aid scores lower
     cells = queries.response_counts(db, base.id, group_by=("district", "service_area"))
     assert any(c.count < 5 for c in cells)
-    spec = queries.wave_instrument(db, base)
+    spec = catalog.wave_instrument(db, base)
     hme = {q.id: q for q in spec.questions if q.index_code and q.index_code.startswith("hme")}
     means: dict[int, list[float]] = {}
     for row in queries.rollup_counts(db, base.id, question_ids=hme, group_by=("service_area",)):
@@ -86,7 +86,7 @@ def test_demo_waves(app, db):
 
 def test_verify_rollups_reports_differences_and_fails(app, db):
     from tests.survey.helpers import valid_form
-    from tests.survey.test_responding import post_single
+    from tests.survey.respond.test_responding import post_single
 
     wave = make_wave(db, name="Kontroll")
     client = app.test_client()

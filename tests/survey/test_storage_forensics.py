@@ -27,13 +27,13 @@ import pytest
 from sqlalchemy import select, text
 
 from app import create_app
-from core import auth
+from core.auth import accounts as auth
 from core.db import Base, get_session
-from core.org import District, by_code
-from core.seed import seed_organisation
-from survey.codes import generate_codes
+from core.org.models import District, by_code
+from core.org.seed import seed_organisation
 from survey.models import INVITATION_CODES, OPEN_LINK, Response
 from survey.tokens import resume_key
+from survey.waves.codes import generate_codes
 from tests.served import GUNICORN_AVAILABLE, Browser, hidden_fields, serve
 from tests.survey.helpers import make_instrument, make_wave, qid
 

@@ -1,0 +1,1 @@
+"""The plenary: the moderator's summary, the harvest document and café figures."""

@@ -1,1 +1,0 @@
-"""The café package's blueprints, one module per audience."""

@@ -1,0 +1,2 @@
+"""The administrator's pages: the organisation structure, its CSV import and export, and user
+accounts."""

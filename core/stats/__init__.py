@@ -1,0 +1,2 @@
+"""Statistics over answer counts: descriptive figures, significance tests and change verdicts, and
+the reliability of an index."""

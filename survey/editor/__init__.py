@@ -1,0 +1,1 @@
+"""The questionnaire editor (administrators): instruments, their sections and questions."""
